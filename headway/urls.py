@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("headway.orgs.urls")),
+    path("accounts/", include("headway.accounts.urls")),
+    path("", include("headway.ops.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "headway.ops.views.bad_request"
+handler403 = "headway.ops.views.permission_denied"
+handler404 = "headway.ops.views.page_not_found"
+handler500 = "headway.ops.views.server_error"
