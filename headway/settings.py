@@ -140,16 +140,23 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # Email: printed to the console unless an SMTP host is configured.
-EMAIL_HOST = envstr("HEADWAY_EMAIL_HOST", "")
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
-)
-EMAIL_PORT = envint("HEADWAY_EMAIL_PORT", 587, minimum=1, maximum=65535)
-EMAIL_HOST_USER = envstr("HEADWAY_EMAIL_USER", "")
-EMAIL_HOST_PASSWORD = envsecret("HEADWAY_EMAIL_PASSWORD", "")
-EMAIL_USE_TLS = envbool("HEADWAY_EMAIL_USE_TLS", True)
+SMTP_HOST = envstr("HEADWAY_EMAIL_HOST", "")
+if SMTP_HOST:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": SMTP_HOST,
+                "port": envint("HEADWAY_EMAIL_PORT", 587, minimum=1, maximum=65535),
+                "username": envstr("HEADWAY_EMAIL_USER", ""),
+                "password": envsecret("HEADWAY_EMAIL_PASSWORD", ""),
+                "use_tls": envbool("HEADWAY_EMAIL_USE_TLS", True),
+                "timeout": 20,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = envstr("HEADWAY_EMAIL_FROM", "Headway <headway@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
