@@ -91,7 +91,6 @@ def test_phone_journey(page: Page, demo: None) -> None:
 
     page.get_by_role("link", name="People and roles").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("People and roles")
-    print("WIDE", page.evaluate(open("/tmp/wide.js").read()))
     assert_no_horizontal_scroll(page)
     assert_accessible(page)
 
