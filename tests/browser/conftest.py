@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -29,6 +30,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 DESKTOP = {"width": 1280, "height": 900}
+HOME_URL = re.compile(r"^https?://[^/]+/$")
 
 AXE = Axe()
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
@@ -89,11 +91,14 @@ def field(page: Page, label: str) -> Locator:
 
 
 def login_url(next_path: str | None = "/", timeout: bool = False) -> re.Pattern[str]:
-    """The sign-in page's URL (any host), optionally with ?next= and the timeout flag."""
-    query = f"?next={next_path}" if next_path else ""
+    """The sign-in page's URL (any host), optionally with ?next= (plain or encoded) and timeout."""
+    pattern = re.escape("/accounts/login/")
+    if next_path:
+        plain, encoded = re.escape(next_path), re.escape(quote(next_path, safe=""))
+        pattern += rf"\?next=(?:{plain}|{encoded})"
     if timeout:
-        query += "&timeout=1"
-    return re.compile(re.escape(f"/accounts/login/{query}") + "$")
+        pattern += "&timeout=1"
+    return re.compile(pattern + "$")
 
 
 def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD, a11y: bool = False) -> None:
@@ -106,4 +111,4 @@ def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD, a11y: bool = 
     field(page, "Email address").fill(email)
     field(page, "Password").fill(password)
     page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page).to_have_url(re.compile(r"^https?://[^/]+/$"))
+    expect(page).to_have_url(HOME_URL)
