@@ -82,6 +82,16 @@ def reachable_orgs(user: User) -> list[Organization]:
     return sorted(orgs, key=lambda org: (KIND_ORDER.index(org.kind), org.name))
 
 
+def reachable_for_request(request: HttpRequest) -> list[Organization]:
+    """reachable_orgs for the signed-in person, computed once per request for view and menu."""
+    cached: list[Organization] | None = getattr(request, "_headway_reachable", None)
+    if cached is None:
+        user = request.user
+        cached = reachable_orgs(user) if isinstance(user, User) else []
+        setattr(request, "_headway_reachable", cached)  # noqa: B010
+    return cached
+
+
 def get_org_for_user(request: HttpRequest, code: UUID, cap: Cap = Cap.VIEW) -> OrgAccess:
     """Return the organization if the person holds ``cap`` on it; 404 outsiders, 403 members."""
     user = request.user

@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from headway.accounts.models import User
-from headway.orgs.access import reachable_orgs
+from headway.orgs.access import reachable_for_request
 from headway.orgs.sections import SECTIONS
 
 
@@ -17,7 +17,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if not isinstance(user, User) or not user.is_authenticated:
         return {}
-    orgs = reachable_orgs(user)
+    orgs = reachable_for_request(request)
     by_code = {str(org.code): org for org in orgs}
     match = request.resolver_match
     in_url = str(match.kwargs.get("code", "")) if match else ""

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from headway.accounts.models import User
 from headway.audit.log import record
-from headway.orgs.access import OrgAccess, get_org_for_user, reachable_orgs
+from headway.orgs.access import OrgAccess, get_org_for_user, reachable_for_request
 from headway.orgs.forms import DistrictForm, InviteForm, NetworkForm, SchoolForm, SchoolYearForm
 from headway.orgs.invitations import invite
 from headway.orgs.models import Invitation, Membership, Organization, SchoolYear
@@ -39,7 +39,8 @@ def home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     memberships = Membership.objects.active().filter(user=user).select_related("org")
     roles = [{"membership": m, "summary": ROLE_SUMMARY[Role(m.role)]} for m in memberships]
-    return render(request, "orgs/home.html", {"roles": roles, "orgs": reachable_orgs(user)})
+    context = {"roles": roles, "orgs": reachable_for_request(request)}
+    return render(request, "orgs/home.html", context)
 
 
 # /switch/

@@ -39,7 +39,7 @@ def test_errors_show_a_friendly_page_without_a_trace(
     client.raise_request_exception = False
     from unittest import mock
 
-    with mock.patch("headway.orgs.views.reachable_orgs", side_effect=RuntimeError("boom")):
+    with mock.patch("headway.orgs.views.reachable_for_request", side_effect=RuntimeError("boom")):
         response = client.get(reverse("home"))
     assert response.status_code == 500
     page = response.content.decode()
