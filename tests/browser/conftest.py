@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from headway.orgs.demo import DEMO_PASSWORD, load_demo
@@ -29,7 +29,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-DESKTOP = {"width": 1280, "height": 900}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 HOME_URL = re.compile(r"^https?://[^/]+/$")
 
 AXE = Axe()
@@ -97,7 +97,7 @@ def login_url(next_path: str | None = "/", timeout: bool = False) -> re.Pattern[
         plain, encoded = re.escape(next_path), re.escape(quote(next_path, safe=""))
         pattern += rf"\?next=(?:{plain}|{encoded})"
     if timeout:
-        pattern += "&timeout=1"
+        pattern += "&timeout=1" if next_path else r"\?timeout=1"
     return re.compile(pattern + "$")
 
 

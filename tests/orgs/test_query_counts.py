@@ -25,7 +25,9 @@ def _queries(client: Client, url: str) -> int:
 
 def _grow(world: World, schools: int) -> None:
     for n in range(schools):
-        school = Organization.objects.create(kind="school", name=f"School {n}", parent=world.district)
+        school = Organization.objects.create(
+            kind="school", name=f"School {n}", parent=world.district
+        )
         Membership.objects.create(user=world.nora, org=school, role="team_lead")
         world.network.members.add(school)
 
