@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "headway.audit",
     "headway.orgs",
     "headway.ops",
+    "headway.data",
 ]
 
 MIDDLEWARE = [
