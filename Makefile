@@ -12,7 +12,7 @@ PYTEST_WORKERS ?= 2
 run: $(VENV)/.installed
 	@scripts/serve $(PY)
 
-test: system-deps install-dev lint typecheck check-migrations test-sqlite test-postgres test-browser
+test: system-deps install-dev lint typecheck check-migrations test-sqlite test-postgres
 	@echo "All checks passed."
 
 $(VENV)/bin/python:
@@ -47,14 +47,16 @@ typecheck: install-dev
 check-migrations: install-dev
 	$(PY) manage.py makemigrations --check --dry-run
 
-test-sqlite: install-dev
-	$(BIN)/pytest -n $(PYTEST_WORKERS) -q
+# The whole suite, browser journeys included, on each database.
+test-sqlite: install-dev system-deps
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -q --browser
 
 test-postgres: install-dev system-deps
-	scripts/with-postgres $(BIN)/pytest -n $(PYTEST_WORKERS) -q
+	scripts/with-postgres $(BIN)/pytest -n $(PYTEST_WORKERS) -q --browser
 
+# Only the browser journeys, on SQLite.
 test-browser: install-dev system-deps
-	$(BIN)/pytest --browser -m browser -q
+	$(BIN)/pytest -q --browser -m browser
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
