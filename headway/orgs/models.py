@@ -4,6 +4,7 @@ import hashlib
 import secrets
 import uuid
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from headway.orgs.roles import Role
@@ -26,6 +28,13 @@ GRADES = [
 ]
 GRADE_ORDER = [code for code, _label in GRADES]
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+def _percent(label: Promise) -> models.DecimalField[Decimal | None, Decimal | None]:
+    """A share of a school's students, 0–100 with one decimal, optional."""
+    return models.DecimalField(
+        label, max_digits=4, decimal_places=1, null=True, blank=True, validators=PERCENT
+    )
 
 
 class Organization(models.Model):
@@ -84,30 +93,9 @@ class Organization(models.Model):
     grade_low = models.CharField(_("lowest grade"), max_length=2, choices=GRADES, blank=True)
     grade_high = models.CharField(_("highest grade"), max_length=2, choices=GRADES, blank=True)
     enrollment = models.PositiveIntegerField(_("enrollment"), null=True, blank=True)
-    pct_econ_disadvantaged = models.DecimalField(
-        _("economically disadvantaged (%)"),
-        max_digits=4,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=PERCENT,
-    )
-    pct_english_learners = models.DecimalField(
-        _("English learners (%)"),
-        max_digits=4,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=PERCENT,
-    )
-    pct_disabilities = models.DecimalField(
-        _("students with disabilities (%)"),
-        max_digits=4,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=PERCENT,
-    )
+    pct_econ_disadvantaged = _percent(_("economically disadvantaged (%)"))
+    pct_english_learners = _percent(_("English learners (%)"))
+    pct_disabilities = _percent(_("students with disabilities (%)"))
     locale = models.CharField(_("locale"), max_length=10, choices=Locale.choices, blank=True)
     designation = models.CharField(
         _("ESSA designation"), max_length=4, choices=Designation.choices, default=Designation.NONE

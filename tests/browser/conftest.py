@@ -17,18 +17,8 @@ from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect, sy
 from pytest_django.live_server_helper import LiveServer
 
 from headway.orgs.demo import DEMO_PASSWORD, load_demo
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 HOME_URL = re.compile(r"^https?://[^/]+/$")
 
