@@ -13,12 +13,13 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from headway.orgs.roles import Role
 
 if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
     from headway.accounts.models import User
 
 GRADES = [
@@ -30,7 +31,7 @@ GRADE_ORDER = [code for code, _label in GRADES]
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
 
-def _percent(label: Promise) -> models.DecimalField[Decimal | None, Decimal | None]:
+def _percent(label: _StrPromise) -> models.DecimalField[Decimal | None, Decimal | None]:
     """A share of a school's students, 0–100 with one decimal, optional."""
     return models.DecimalField(
         label, max_digits=4, decimal_places=1, null=True, blank=True, validators=PERCENT
