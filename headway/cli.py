@@ -1,6 +1,7 @@
 """The ``headway`` command for operators: Django's management commands under one name.
 
-``headway check`` runs the deployment checks and fails on any warning.
+``headway check`` runs the deployment checks and fails on any warning;
+``headway import`` is the ``import_file`` command.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv if argv is None else argv)
     if args[1:2] == ["check"] and "--deploy" not in args:
         args[2:2] = ["--deploy", "--fail-level", "WARNING"]
+    if args[1:2] == ["import"]:  # `import` is a Python keyword, so the command module can't be
+        args[1] = "import_file"
     args[0] = "headway"
     execute_from_command_line(args)
 

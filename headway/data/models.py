@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from headway.data.core.schema import Kind
+from headway.orgs.models import school_year_label
 
 KIND_CHOICES = [(kind.value, kind.value.title()) for kind in Kind]
 
@@ -69,6 +70,7 @@ class Import(models.Model):
     report: models.JSONField[Any, Any] = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     cancel_requested = models.BooleanField(default=False)
+    worker_id = models.CharField(max_length=64, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -128,4 +130,8 @@ class Coverage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.school_year} → {self.snapshot_id}"
+        return f"{self.kind} {self.year_label} → {self.snapshot}"
+
+    @property
+    def year_label(self) -> str:
+        return school_year_label(self.school_year)

@@ -21,7 +21,11 @@ class WorkerHeartbeat(models.Model):
         cls.objects.update_or_create(worker_id=worker_id, defaults={"last_seen": timezone.now()})
 
     @classmethod
-    def alive(cls) -> int:
-        """How many workers were seen recently enough to count as running."""
+    def alive_ids(cls) -> list[str]:
+        """The workers seen recently enough to count as running."""
         cutoff = timezone.now() - timedelta(seconds=settings.WORKER_STALE_SECONDS)
-        return cls.objects.filter(last_seen__gte=cutoff).count()
+        return list(cls.objects.filter(last_seen__gte=cutoff).values_list("worker_id", flat=True))
+
+    @classmethod
+    def alive(cls) -> int:
+        return len(cls.alive_ids())

@@ -14,6 +14,11 @@ class Section:
     title: Promise
     summary: Promise
     coming: tuple[Promise, ...]
+    url_name: str = ""  # the section's own page once built; empty: an empty-state page
+
+    @property
+    def url(self) -> str:
+        return self.url_name or f"orgs-section-{self.slug}"
 
 
 SECTIONS = (
@@ -36,6 +41,7 @@ SECTIONS = (
             _("Results by student group, with small groups protected"),
             _("Gaps, trends and comparisons with similar schools"),
         ),
+        url_name="data-home",
     ),
     Section(
         "plan",

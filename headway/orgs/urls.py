@@ -34,5 +34,6 @@ urlpatterns = [
 ]
 urlpatterns += [
     path(f"o/<uuid:code>/{slug}/", views.section, {"section": slug}, name=f"orgs-section-{slug}")
-    for slug in SECTION_BY_SLUG
+    for slug, section in SECTION_BY_SLUG.items()
+    if not section.url_name
 ]

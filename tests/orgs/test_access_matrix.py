@@ -74,7 +74,7 @@ ROUTES = [
     Route("orgs-year-create", "POST", "district", ADMIN_ONLY, data={"start_year": "2025"}),
     Route("orgs-year-delete", "GET", "district", ADMIN_ONLY, lambda w: {"start_year": 2024}),
     Route("orgs-year-delete", "POST", "district", ADMIN_ONLY, lambda w: {"start_year": 2024}),
-    *[Route(f"orgs-section-{slug}", "GET", "school", EVERYONE) for slug in SECTION_BY_SLUG],
+    *[Route(s.url, "GET", "school", EVERYONE) for s in SECTION_BY_SLUG.values() if not s.url_name],
 ]
 
 

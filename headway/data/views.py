@@ -1,0 +1,279 @@
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from uuid import UUID
+
+import polars as pl
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from headway.audit.log import record
+from headway.data import pipeline, storage
+from headway.data.access import get_district_for_data, get_import_for_user, get_snapshot_for_user
+from headway.data.core.mapping import Mapping, check, from_yaml, propose, to_yaml
+from headway.data.core.readers import ReadError, read_table
+from headway.data.forms import MappingForm, UploadForm, YamlMappingForm
+from headway.data.models import Coverage, Import, SavedMapping
+from headway.data.tasks import run_import
+from headway.orgs.access import get_org_for_user
+from headway.orgs.roles import Cap
+
+
+# /o/<code>/data/
+@login_required
+def home(request: HttpRequest, code: UUID) -> HttpResponse:
+    access = get_org_for_user(request, code)
+    district = access.org.district()
+    context = {"org": access.org, "caps": access.cap_names, "district": district}
+    if district is not None and access.can(Cap.VIEW_INTERNAL):
+        context["coverage"] = _coverage_rows(district.pk)
+    if access.org.is_district and access.can(Cap.MANAGE_DATA):
+        context["imports"] = access.org.imports.select_related("created_by")[:20]
+    return render(request, "data/home.html", context)
+
+
+def _coverage_rows(district_id: int) -> list[Coverage]:
+    rows = Coverage.objects.filter(district_id=district_id).select_related("snapshot__source")
+    return list(rows.order_by("kind", "-school_year"))
+
+
+# /o/<code>/data/imports/new/
+@login_required
+def import_new(request: HttpRequest, code: UUID) -> HttpResponse:
+    district = get_district_for_data(request, code).org
+    form = UploadForm(request.POST or None, request.FILES or None, district=district)
+    if request.method == "POST" and form.is_valid():
+        imp = _receive(request, form, district)
+        if imp is not None:
+            return redirect("data-import", code=district.code, icode=imp.code)
+    return render(request, "data/import_new.html", {"org": district, "form": form})
+
+
+def _receive(request: HttpRequest, form: UploadForm, district: object) -> Import | None:
+    """Store the upload, read it once to describe it and propose a mapping."""
+    upload = form.cleaned_data["file"]
+    name = Path(upload.name).name
+    limit = settings.UPLOAD_MAX_MB * 1024 * 1024
+    try:
+        path, sha, size = storage.save_stream(
+            upload.chunks(), "".join(Path(name).suffixes[-2:]), max_bytes=limit
+        )
+    except ValueError:
+        form.add_error(
+            "file",
+            _("%(name)s is larger than %(mb)s MB.") % {"name": name, "mb": settings.UPLOAD_MAX_MB},
+        )
+        return None
+    try:
+        source = read_table(path, name=name, sheet=form.cleaned_data["sheet"] or None)
+    except ReadError as error:
+        storage.remove_quietly(path)
+        form.add_error("file", str(error))
+        return None
+    saved = form.cleaned_data["saved"]
+    mapping = from_yaml(saved.yaml) if saved else propose(source.frame, name=name)
+    imp = Import.objects.create(
+        district=district,
+        file_name=name,
+        upload_path=str(path),
+        size=size,
+        sha256=sha,
+        detected=source.detected.describe(),
+        sheet=form.cleaned_data["sheet"],
+        mapping_yaml=to_yaml(mapping),
+        created_by=request.user,
+    )
+    record(request, "data.uploaded", org=imp.district, obj=imp, detail={"sha256": sha})
+    return imp
+
+
+def _frame(imp: Import) -> pl.DataFrame:
+    return read_table(Path(imp.upload_path), name=imp.file_name, sheet=imp.sheet or None).frame
+
+
+# /o/<code>/data/imports/<icode>/
+@never_cache
+@login_required
+def import_detail(request: HttpRequest, code: UUID, icode: UUID) -> HttpResponse:
+    imp = get_import_for_user(request, code, icode)
+    pipeline.fail_abandoned()
+    imp.refresh_from_db()
+    if imp.status != Import.Status.UPLOADED:
+        template = "data/import_status_panel.html" if request.htmx else "data/import_status.html"
+        return render(request, template, {"org": imp.district, "imp": imp})
+    try:
+        frame = _frame(imp)
+    except ReadError as error:
+        return _unreadable(request, imp, str(error))
+    mapping = from_yaml(imp.mapping_yaml)
+    form = MappingForm(request.POST or None, mapping=mapping, frame=frame)
+    if request.method == "POST" and "start" in request.POST and form.is_valid():
+        return _start(request, imp, form.to_mapping(), form.cleaned_data["save_as"], frame)
+    return _mapping_page(request, imp, form, frame)
+
+
+def _mapping_page(
+    request: HttpRequest, imp: Import, form: MappingForm, frame: pl.DataFrame, problems: object = ()
+) -> HttpResponse:
+    context = {
+        "org": imp.district,
+        "imp": imp,
+        "form": form,
+        "problems": problems,
+        "columns": frame.columns,
+        "rows": frame.height,
+    }
+    status = 400 if (form.is_bound and form.errors) or problems else 200
+    return render(request, "data/import_mapping.html", context, status=status)
+
+
+def _unreadable(request: HttpRequest, imp: Import, message: str) -> HttpResponse:
+    context = {"org": imp.district, "imp": imp, "message": message}
+    return render(request, "data/import_unreadable.html", context, status=410)
+
+
+def _start(
+    request: HttpRequest, imp: Import, mapping: Mapping, save_as: str, frame: pl.DataFrame
+) -> HttpResponse:
+    report = check(mapping, frame)
+    if not report.ok:
+        form = MappingForm(request.POST, mapping=mapping, frame=frame)
+        form.is_valid()
+        return _mapping_page(request, imp, form, frame, report.detail)
+    imp.mapping_yaml = to_yaml(mapping)
+    imp.status = Import.Status.QUEUED
+    imp.save(update_fields=["mapping_yaml", "status"])
+    if save_as:
+        _save_mapping(request, imp, save_as)
+    record(request, "data.import_started", org=imp.district, obj=imp)
+    run_import.enqueue(str(imp.code))
+    return redirect("data-import", code=imp.district.code, icode=imp.code)
+
+
+def _save_mapping(request: HttpRequest, imp: Import, name: str) -> None:
+    try:
+        SavedMapping.objects.update_or_create(
+            district=imp.district,
+            name=name,
+            defaults={"yaml": imp.mapping_yaml, "created_by": request.user},
+        )
+    except IntegrityError:
+        return
+    messages.success(request, _("The mapping was saved as “%(name)s”.") % {"name": name})
+
+
+# /o/<code>/data/imports/<icode>/yaml/
+@login_required
+def import_yaml(request: HttpRequest, code: UUID, icode: UUID) -> HttpResponse:
+    imp = get_import_for_user(request, code, icode)
+    form = YamlMappingForm(request.POST or None, initial={"yaml": imp.mapping_yaml})
+    if request.method == "POST" and imp.status == Import.Status.UPLOADED and form.is_valid():
+        imp.mapping_yaml = form.cleaned_data["yaml"]
+        imp.save(update_fields=["mapping_yaml"])
+        messages.success(request, _("The mapping was updated."))
+        return redirect("data-import", code=imp.district.code, icode=imp.code)
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "data/import_yaml.html",
+        {"org": imp.district, "imp": imp, "form": form},
+        status=status,
+    )
+
+
+# /o/<code>/data/imports/<icode>/mapping.yaml
+@login_required
+def import_mapping_download(request: HttpRequest, code: UUID, icode: UUID) -> HttpResponse:
+    imp = get_import_for_user(request, code, icode)
+    response = HttpResponse(imp.mapping_yaml, content_type="application/yaml; charset=utf-8")
+    stem = Path(imp.file_name).name.split(".")[0] or "mapping"
+    response["Content-Disposition"] = f'attachment; filename="{stem}-mapping.yaml"'
+    return response
+
+
+# /o/<code>/data/imports/<icode>/report.csv
+@never_cache
+@login_required
+def import_report_csv(request: HttpRequest, code: UUID, icode: UUID) -> HttpResponse:
+    imp = get_import_for_user(request, code, icode)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{imp.code}-problems.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["severity", "kind", "file", "row", "column", "value", "message"])
+    for p in imp.report.get("detail", []):
+        cells = [
+            p["severity"],
+            p["kind"],
+            p["file"],
+            p["row"] or "",
+            p["column"],
+            p["value"],
+            p["message"],
+        ]
+        writer.writerow([_safe_cell(str(c)) for c in cells])
+    return response
+
+
+def _safe_cell(text: str) -> str:
+    """Keep spreadsheet programs from running a cell as a formula (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+# /o/<code>/data/imports/<icode>/cancel/
+@require_POST
+@login_required
+def import_cancel(request: HttpRequest, code: UUID, icode: UUID) -> HttpResponse:
+    imp = get_import_for_user(request, code, icode)
+    queued = Import.objects.filter(
+        pk=imp.pk, status__in=[Import.Status.QUEUED, Import.Status.UPLOADED]
+    )
+    if not queued.update(status=Import.Status.CANCELLED):
+        Import.objects.filter(pk=imp.pk, status=Import.Status.RUNNING).update(cancel_requested=True)
+    record(request, "data.import_cancelled", org=imp.district, obj=imp)
+    return redirect("data-import", code=imp.district.code, icode=imp.code)
+
+
+# /o/<code>/data/imports/<icode>/retry/
+@require_POST
+@login_required
+def import_retry(request: HttpRequest, code: UUID, icode: UUID) -> HttpResponse:
+    imp = get_import_for_user(request, code, icode)
+    if imp.status in (Import.Status.REFUSED, Import.Status.FAILED, Import.Status.CANCELLED):
+        Import.objects.filter(pk=imp.pk).update(
+            status=Import.Status.UPLOADED,
+            report={},
+            error="",
+            cancel_requested=False,
+            rows_read=0,
+            rows_validated=0,
+            rows_stored=0,
+            finished_at=None,
+        )
+    return redirect("data-import", code=imp.district.code, icode=imp.code)
+
+
+# /o/<code>/data/snapshots/<scode>/rollback/
+@login_required
+def snapshot_rollback(request: HttpRequest, code: UUID, scode: UUID) -> HttpResponse:
+    snapshot = get_snapshot_for_user(request, code, scode)
+    if request.method == "POST":
+        years = pipeline.rollback(snapshot)
+        record(
+            request,
+            "data.rolled_back",
+            org=snapshot.district,
+            obj=snapshot,
+            detail={"years": years, "kind": snapshot.kind},
+        )
+        messages.success(request, _("The data from this snapshot is current again."))
+        return redirect("data-home", code=snapshot.district.code)
+    context = {"org": snapshot.district, "snapshot": snapshot}
+    return render(request, "data/snapshot_rollback.html", context)
