@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from headway.accounts.models import User
 from headway.audit.log import record
 from headway.data import pipeline, storage
 from headway.data.access import get_district_for_data, get_import_for_user, get_snapshot_for_user
@@ -24,7 +25,14 @@ from headway.data.forms import MappingForm, UploadForm, YamlMappingForm
 from headway.data.models import Coverage, Import, SavedMapping
 from headway.data.tasks import run_import
 from headway.orgs.access import get_org_for_user
+from headway.orgs.models import Organization
 from headway.orgs.roles import Cap
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
 
 
 # /o/<code>/data/
@@ -57,7 +65,7 @@ def import_new(request: HttpRequest, code: UUID) -> HttpResponse:
     return render(request, "data/import_new.html", {"org": district, "form": form})
 
 
-def _receive(request: HttpRequest, form: UploadForm, district: object) -> Import | None:
+def _receive(request: HttpRequest, form: UploadForm, district: Organization) -> Import | None:
     """Store the upload, read it once to describe it and propose a mapping."""
     upload = form.cleaned_data["file"]
     name = Path(upload.name).name
@@ -89,7 +97,7 @@ def _receive(request: HttpRequest, form: UploadForm, district: object) -> Import
         detected=source.detected.describe(),
         sheet=form.cleaned_data["sheet"],
         mapping_yaml=to_yaml(mapping),
-        created_by=request.user,
+        created_by=_user(request),
     )
     record(request, "data.uploaded", org=imp.district, obj=imp, detail={"sha256": sha})
     return imp
@@ -107,7 +115,8 @@ def import_detail(request: HttpRequest, code: UUID, icode: UUID) -> HttpResponse
     pipeline.fail_abandoned()
     imp.refresh_from_db()
     if imp.status != Import.Status.UPLOADED:
-        template = "data/import_status_panel.html" if request.htmx else "data/import_status.html"
+        partial = request.headers.get("HX-Request") == "true"
+        template = "data/import_status_panel.html" if partial else "data/import_status.html"
         return render(request, template, {"org": imp.district, "imp": imp})
     try:
         frame = _frame(imp)
@@ -163,7 +172,7 @@ def _save_mapping(request: HttpRequest, imp: Import, name: str) -> None:
         SavedMapping.objects.update_or_create(
             district=imp.district,
             name=name,
-            defaults={"yaml": imp.mapping_yaml, "created_by": request.user},
+            defaults={"yaml": imp.mapping_yaml, "created_by": _user(request)},
         )
     except IntegrityError:
         return

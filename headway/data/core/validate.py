@@ -1,0 +1,587 @@
+"""Apply a mapping to a source file: canonical tables with proper types, and every problem.
+
+All checks are column expressions over the whole file. Each check counts its offending
+rows exactly but builds readable details for only a few of them (``DETAIL_PER_CHECK``),
+so a file with millions of bad values is still checked in seconds and reported briefly.
+Problems point at the SOURCE file: its 1-based data row and its own column name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from headway.data.core.convert import (
+    DTYPES,
+    GRADE_ORDER,
+    canonical_text,
+    clean,
+    convert,
+    year_label,
+)
+from headway.data.core.mapping import (
+    ROW_ID,
+    Mapping,
+    check,
+    fields_of,
+    slots,
+)
+from headway.data.core.schema import (
+    CHRONIC_ABSENCE_SHARE,
+    DETAIL_LIMIT,
+    TABLES,
+    UNIQUE,
+    Field,
+    Kind,
+    Problem,
+    Report,
+    Type,
+)
+
+ROW = "__row"  # 1-based data row of the source file
+SLOT = "__slot"  # which wide period/constant set a long row came from (0 for long files)
+RAW = "__raw_"  # prefix: the source text of a field, for messages
+BAD = "__bad_"  # prefix: the source text could not be converted
+DETAIL_PER_CHECK = DETAIL_LIMIT // 10  # details per check, so one flood cannot hide the rest
+MAX_GRADE_GAP = 2
+
+Progress = Callable[[str, int], None]
+
+
+@dataclass
+class Normalized:
+    tables: dict[Kind, pl.DataFrame]
+    report: Report
+    rows_read: int
+    rows_skipped: int = 0  # source rows left out by the mapping's filters
+
+
+def normalize(
+    frame: pl.DataFrame,
+    mapping: Mapping,
+    *,
+    file: str,
+    known_schools: set[str] | None = None,
+    on_progress: Progress | None = None,
+) -> Normalized:
+    """Canonical tables from one all-text source frame, with a report of what is wrong.
+
+    It runs ``check`` first: when the mapping cannot read the file, the tables are empty
+    and the report holds check's errors. Otherwise check's warnings are left to check's
+    own report, so a caller that shows both does not count them twice.
+    ``on_progress`` hears ("staged", n), ("converted", n), ("checked", n) and ("validated",
+    n), n being the source rows read.
+    """
+    progress: Progress = on_progress or (lambda _stage, _rows: None)
+    checked = check(mapping, frame, file=file)
+    if not checked.ok:
+        return Normalized(empty_tables(mapping.kinds), checked, frame.height)
+    report = Report()
+    staged, sources, skipped = stage(frame, mapping)
+    ctx = _Context(mapping, file, sources, fields_of(mapping.kinds), staged.columns)
+    progress("staged", frame.height)
+    converted = _convert(staged, ctx)
+    progress("converted", frame.height)
+    _run(converted, _checks(ctx, known_schools), ctx, report)
+    progress("checked", frame.height)
+    derived = _fill_missing(_derive(converted, ctx), ctx)
+    tables = {kind: _table(derived, kind, ctx, report) for kind in mapping.kinds}
+    progress("validated", frame.height)
+    return Normalized(tables, report, frame.height, skipped)
+
+
+def empty_tables(kinds: Iterable[Kind]) -> dict[Kind, pl.DataFrame]:
+    return {kind: pl.DataFrame(schema=table_schema(kind)) for kind in kinds}
+
+
+def table_schema(kind: Kind) -> dict[str, pl.DataType]:
+    """The canonical columns and dtypes of one table."""
+    return {f.name: DTYPES[f.type] for f in TABLES[kind]}
+
+
+@dataclass
+class _Context:
+    mapping: Mapping
+    file: str
+    sources: list[dict[str, str]]  # per slot: canonical field -> source column
+    fields: dict[str, Field]
+    staged: list[str]
+    present: list[str] = field(init=False)  # fields with a value from the file (not constants)
+
+    def __post_init__(self) -> None:
+        constant_only = set(self.mapping.constants) - set(self.mapping.columns)
+        if self.mapping.wide is not None:
+            constant_only -= set(self.mapping.wide.groups)
+            constant_only.discard(self.mapping.wide.period_field)
+        names = [n for n in self.staged if n in self.fields]
+        self.present = [n for n in names if n not in constant_only]
+
+    def column(self, slot: int, name: str) -> str:
+        """The source column a field came from in a given wide slot ('' when generated)."""
+        source = self.sources[slot].get(name, "")
+        return "" if source == ROW_ID else source
+
+
+# ---------------------------------------------------------------------------------------
+# Staging: the mapping applied, one String column per canonical field
+# ---------------------------------------------------------------------------------------
+
+
+def stage(frame: pl.DataFrame, m: Mapping) -> tuple[pl.DataFrame, list[dict[str, str]], int]:
+    """Long, all-text frame: ROW, SLOT and one column per mapped field; sources per slot."""
+    indexed = frame.with_row_index(ROW, offset=1)
+    kept = indexed.filter(*_filters(m)) if m.filters else indexed
+    if m.wide is None:
+        ids = _column_exprs(m.columns)
+        long = kept.select(ROW, pl.lit(0, pl.UInt16).alias(SLOT), *ids)
+        sources = [dict(m.columns)]
+    else:
+        long, sources = _unpivot(kept, m)
+    constants = {f: v for f, v in m.constants.items() if f not in long.columns}
+    long = long.with_columns(_literal(f, v, m) for f, v in constants.items())
+    return long, sources, indexed.height - kept.height
+
+
+def _filters(m: Mapping) -> list[pl.Expr]:
+    return [clean(pl.col(c)).is_in(allowed).fill_null(False) for c, allowed in m.filters.items()]
+
+
+def _column_exprs(columns: dict[str, str]) -> list[pl.Expr]:
+    """Source columns as canonical field names; "__row__" makes IDs from row numbers."""
+    return [
+        pl.format("row-{}", pl.col(ROW)).alias(f) if src == ROW_ID else clean(pl.col(src)).alias(f)
+        for f, src in columns.items()
+    ]
+
+
+def _literal(name: str, value: str, m: Mapping) -> pl.Expr:
+    """A canonical value (constant, period label) written so the column rules read it right."""
+    f = fields_of(m.kinds)[name]
+    text = canonical_text(f, value)
+    return pl.lit(text or None, dtype=pl.String).alias(name)
+
+
+def _unpivot(kept: pl.DataFrame, m: Mapping) -> tuple[pl.DataFrame, list[dict[str, str]]]:
+    """One long row per source row and wide slot (period × constants) that has any value.
+
+    A slot-by-slot select then one concat: the same as an unpivot per group, but it keeps
+    several groups (score, school, lunch) of one period on the same long row.
+    """
+    assert m.wide is not None
+    parts, sources = [], []
+    for i, slot in enumerate(slots(m.wide)):
+        grouped = [clean(pl.col(col)).alias(f) for f, col in slot.columns.items()]
+        part = kept.select(
+            ROW,
+            pl.lit(i, pl.UInt16).alias(SLOT),
+            *_column_exprs(m.columns),
+            *grouped,
+            _literal(m.wide.period_field, slot.label, m),
+            *(_literal(f, v, m) for f, v in slot.constants.items()),
+        )
+        parts.append(part.filter(pl.any_horizontal(pl.col(f).is_not_null() for f in slot.columns)))
+        sources.append({**m.columns, **slot.columns, **slot.constant_sources})
+    return pl.concat(parts, how="diagonal").sort(ROW, SLOT), sources
+
+
+# ---------------------------------------------------------------------------------------
+# Conversion
+# ---------------------------------------------------------------------------------------
+
+
+_CODED = (Type.CODE, Type.CODES, Type.BOOLEAN, Type.YEAR)
+
+
+def _convert(staged: pl.DataFrame, ctx: _Context) -> pl.DataFrame:
+    """Per field: keep the source text, convert it, and flag text that did not convert.
+
+    Coded fields (grades, flags, years, races) hold few distinct values: they are
+    converted once per distinct value and looked up, which is many times faster than
+    running the text rules on every row.
+    """
+    exprs = []
+    for name in (n for n in staged.columns if n in ctx.fields):
+        f = ctx.fields[name]
+        value = _mapped(pl.col(name), ctx.mapping.values.get(name, {}), f)
+        converted, bad = convert(f, value), value.is_not_null() & convert(f, value).is_null()
+        if f.type in _CODED:
+            converted, bad = _by_distinct(staged, name, f, converted, bad)
+        exprs += [pl.col(name).alias(RAW + name), converted.alias(name), bad.alias(BAD + name)]
+    return staged.with_columns(exprs)
+
+
+def _by_distinct(
+    staged: pl.DataFrame, name: str, f: Field, converted: pl.Expr, bad: pl.Expr
+) -> tuple[pl.Expr, pl.Expr]:
+    """The conversion and bad-flag expressions, evaluated on distinct values then looked up."""
+    if f.type == Type.CODES:
+        converted = converted.list.join(",")
+    table = staged.select(pl.col(name).unique().drop_nulls()).with_columns(
+        converted.alias("__converted"), bad.alias("__bad")
+    )
+    old = table.get_column(name)
+    dtype = pl.String() if f.type == Type.CODES else DTYPES[f.type]
+    looked_up = pl.col(name).replace_strict(
+        old, table.get_column("__converted"), default=None, return_dtype=dtype
+    )
+    flags = pl.col(name).replace_strict(
+        old, table.get_column("__bad"), default=False, return_dtype=pl.Boolean
+    )
+    if f.type == Type.CODES:
+        looked_up = looked_up.str.split(",")
+    return looked_up, flags
+
+
+def _mapped(raw: pl.Expr, values: dict[str, str], f: Field) -> pl.Expr:
+    """The value map applied (ignoring case); an empty target means no value."""
+    if not values:
+        return raw
+    lookup = {k.strip().lower(): canonical_text(f, v) or None for k, v in values.items()}
+    lowered = raw.str.to_lowercase()
+    target = lowered.replace_strict(
+        list(lookup), list(lookup.values()), default=None, return_dtype=pl.String
+    )
+    return pl.when(lowered.is_in(list(lookup)).fill_null(False)).then(target).otherwise(raw)
+
+
+# ---------------------------------------------------------------------------------------
+# Row checks
+# ---------------------------------------------------------------------------------------
+
+RowDict = dict[str, object]
+
+
+@dataclass
+class Check:
+    kind: str
+    field: str  # the canonical field whose source column and text the problem shows
+    mask: pl.Expr  # true on offending rows
+    message: Callable[[RowDict], str]
+    severity: str = "error"
+
+
+def _checks(ctx: _Context, known_schools: set[str] | None) -> list[Check]:
+    out: list[Check] = []
+    for name in ctx.present:
+        out += _value_checks(ctx.fields[name])
+    out += _impossible_checks(ctx)
+    if known_schools is not None and "school_code" in ctx.present:
+        out.append(_school_check(known_schools))
+    return out
+
+
+_BAD_KIND = {
+    Type.CODE: "bad_code",
+    Type.CODES: "bad_code",
+    Type.BOOLEAN: "bad_boolean",
+    Type.YEAR: "bad_year",
+    Type.NUMBER: "bad_number",
+    Type.INTEGER: "bad_number",
+}
+
+
+def _value_checks(f: Field) -> list[Check]:
+    """Text that does not convert; required fields left empty."""
+    out = []
+    if f.type in _BAD_KIND:
+        bad = pl.col(BAD + f.name)
+        out.append(Check(_BAD_KIND[f.type], f.name, bad, lambda r: bad_message(f, _raw(r, f))))
+    if f.required:
+        empty = pl.col(f.name).is_null() & pl.col(BAD + f.name).not_()
+        message = f"{f.label} is required, but this row has none."
+        out.append(Check("missing_value", f.name, empty, lambda _r: message))
+    return out
+
+
+def bad_message(f: Field, value: str) -> str:
+    """Why a source value is not accepted, and how to fix it."""
+    add = f"or add '{value}' to the mapping's values for {f.name}"
+    match f.type:
+        case Type.CODE | Type.CODES:
+            codes = ", ".join(f.codes)
+            return f"'{value}' is not a {f.label.lower()} Headway knows. Use one of {codes}, {add}."
+        case Type.BOOLEAN:
+            return f"'{value}' is not a yes/no value for {f.label}. Use Yes/No, Y/N or 1/0, {add}."
+        case Type.YEAR:
+            return f"'{value}' is not a school year. Write it like 2024-25 or 2024_2025, {add}."
+        case _:
+            return f"{f.label} must be a number; '{value}' is not one."
+
+
+def _raw(row: RowDict, f: Field) -> str:
+    value = row.get(RAW + f.name)
+    return "" if value is None else str(value)
+
+
+def _impossible_checks(ctx: _Context) -> list[Check]:
+    out = []
+    for name in ctx.present:
+        f = ctx.fields[name]
+        if f.type in (Type.NUMBER, Type.INTEGER):
+            out.append(_negative_check(f))
+    if {"days_present", "days_enrolled"} <= set(ctx.present):
+        out.append(_days_check())
+    if {"grade", "grade_tested"} <= set(ctx.present):
+        out.append(_grade_gap_check())
+    return out
+
+
+def _negative_check(f: Field) -> Check:
+    message = f"{f.label} cannot be negative."
+    return Check("impossible_value", f.name, pl.col(f.name) < 0, lambda _row: message)
+
+
+def _days_check() -> Check:
+    def message(row: RowDict) -> str:
+        present, enrolled = row[RAW + "days_present"], row[RAW + "days_enrolled"]
+        return f"Days present ({present}) is more than days enrolled ({enrolled})."
+
+    mask = pl.col("days_present") > pl.col("days_enrolled")
+    return Check("impossible_value", "days_present", mask, message)
+
+
+def _grade_gap_check() -> Check:
+    def order(name: str) -> pl.Expr:
+        return pl.col(name).replace_strict(GRADE_ORDER, default=None, return_dtype=pl.Int8)
+
+    def message(row: RowDict) -> str:
+        return (
+            f"Grade tested ({row['grade_tested']}) is more than {MAX_GRADE_GAP} grades from "
+            f"the enrolled grade ({row['grade']}); check that both are right."
+        )
+
+    gap = (order("grade_tested").cast(pl.Int16) - order("grade").cast(pl.Int16)).abs()
+    return Check("impossible_value", "grade_tested", gap > MAX_GRADE_GAP, message, "warning")
+
+
+def _school_check(known: set[str]) -> Check:
+    listed = sorted(known)
+
+    def message(row: RowDict) -> str:
+        code = row["school_code"]
+        if not listed:
+            return f"School {code} is not set up in Headway yet; add the school first."
+        if len(listed) <= 20:
+            return f"School {code} is not one of the district's schools ({', '.join(listed)})."
+        return (
+            f"School {code} is not one of the district's {len(listed)} schools; "
+            "add the school in Headway or correct the code."
+        )
+
+    mask = pl.col("school_code").is_in(listed).not_()
+    return Check("unknown_school", "school_code", mask, message)
+
+
+def _run(frame: pl.DataFrame, checks: list[Check], ctx: _Context, report: Report) -> None:
+    """Count every check in one pass; build details only for checks that found something."""
+    if not checks:
+        return
+    counts = frame.select(c.mask.fill_null(False).sum().alias(str(i)) for i, c in enumerate(checks))
+    for check_, total in zip(checks, counts.row(0), strict=True):
+        if total:
+            rows = frame.filter(check_.mask.fill_null(False)).head(DETAIL_PER_CHECK)
+            problems = [_problem(check_, row, ctx) for row in rows.to_dicts()]
+            add_all(report, problems, total)
+
+
+def _problem(check_: Check, row: RowDict, ctx: _Context) -> Problem:
+    return Problem(
+        check_.kind,
+        check_.message(row),
+        file=ctx.file,
+        row=_int(row[ROW]),
+        column=ctx.column(_int(row[SLOT]), check_.field),
+        value=_raw(row, ctx.fields[check_.field]),
+        severity=check_.severity,
+    )
+
+
+def _int(value: object) -> int:
+    assert isinstance(value, int)
+    return value
+
+
+def add_all(report: Report, problems: list[Problem], total: int) -> None:
+    """Add a few detailed problems that stand for ``total`` occurrences, counted exactly."""
+    for problem in problems[:-1]:
+        report.add(problem)
+    report.add(problems[-1], count=total - len(problems) + 1)
+
+
+# ---------------------------------------------------------------------------------------
+# Derived fields and tables
+# ---------------------------------------------------------------------------------------
+
+
+def _derive(frame: pl.DataFrame, ctx: _Context) -> pl.DataFrame:
+    kinds = ctx.mapping.kinds
+    if Kind.RESULTS in kinds:
+        frame = _derive_results(frame, ctx)
+    if Kind.STUDENTS in kinds and {"race", "hispanic"} & set(ctx.staged):
+        frame = frame.with_columns(_race_ethnicity(frame))
+    if Kind.ATTENDANCE in kinds:
+        enrolled, present = pl.col("days_enrolled"), pl.col("days_present")
+        share = (enrolled - present) / enrolled
+        absent = pl.when(enrolled > 0).then(share >= CHRONIC_ABSENCE_SHARE)
+        frame = frame.with_columns(absent.alias("chronically_absent"))
+    return frame
+
+
+def _derive_results(frame: pl.DataFrame, ctx: _Context) -> pl.DataFrame:
+    """tested, proficient; "not tested" levels (No Score) become tested=false, no level."""
+    m = ctx.mapping
+    have = set(frame.columns)
+    level = pl.col("performance_level") if "performance_level" in have else pl.lit(None, pl.String)
+    score = pl.col("scale_score") if "scale_score" in have else pl.lit(None, pl.Float64)
+    raw_level = pl.col(RAW + "performance_level") if "performance_level" in have else level
+    not_tested = raw_level.str.to_lowercase().is_in([v.lower() for v in m.not_tested_levels])
+    not_tested = not_tested.fill_null(False)
+    has_result = level.is_not_null() | score.is_not_null()
+    given = pl.col("tested") if "tested" in have else pl.lit(None, pl.Boolean)
+    tested = pl.when(not_tested).then(False).otherwise(pl.coalesce(given, has_result))
+    kept_level = pl.when(not_tested.not_()).then(level)
+    proficient_levels = [v.lower() for v in m.proficient_levels]
+    proficient: pl.Expr = pl.when(tested & kept_level.is_not_null()).then(
+        kept_level.str.to_lowercase().is_in(proficient_levels)
+    )
+    if "performance_level" not in have:
+        proficient = pl.lit(None, pl.Boolean)
+    return frame.with_columns(
+        tested.alias("tested"),
+        kept_level.alias("performance_level"),
+        proficient.alias("proficient"),
+    )
+
+
+def _race_ethnicity(frame: pl.DataFrame) -> pl.Expr:
+    """The reporting category (schema.race_ethnicity) as one expression over the columns."""
+    have = set(frame.columns)
+    race = pl.col("race") if "race" in have else pl.lit(None, pl.List(pl.String))
+    hispanic = pl.col("hispanic") if "hispanic" in have else pl.lit(None, pl.Boolean)
+    count = race.list.len().fill_null(0)
+    return (
+        pl.when(hispanic.fill_null(False))
+        .then(pl.lit("HI"))
+        .when(count >= 2)
+        .then(pl.lit("MU"))
+        .when(count == 1)
+        .then(race.list.first())
+        .otherwise(pl.lit("NR"))
+        .alias("race_ethnicity")
+    )
+
+
+def _fill_missing(frame: pl.DataFrame, ctx: _Context) -> pl.DataFrame:
+    """Typed null columns for canonical fields this file does not give."""
+    missing = {n: f for n, f in ctx.fields.items() if n not in frame.columns}
+    return frame.with_columns(pl.lit(None, DTYPES[f.type]).alias(n) for n, f in missing.items())
+
+
+def _table(frame: pl.DataFrame, kind: Kind, ctx: _Context, report: Report) -> pl.DataFrame:
+    """The file's finest table keeps every row (duplicates are errors); the others take the
+    first row per key (a long results file repeats each student-year once per subject)."""
+    finest = max(ctx.mapping.kinds, key=lambda k: len(UNIQUE[k]))
+    if kind == finest:
+        _duplicates(frame, kind, ctx, report)
+        rows = frame
+    else:
+        _conflicts(frame, kind, ctx, report)
+        rows = frame.unique(subset=list(UNIQUE[kind]), keep="first", maintain_order=True)
+    schema = table_schema(kind)
+    return rows.select(pl.col(n).cast(dtype) for n, dtype in schema.items())
+
+
+def _key_text(row: RowDict, kind: Kind) -> str:
+    """ "student 1000372, 2022-23, math" for messages."""
+    parts = [f"student {row['student_id']}"]
+    for name in UNIQUE[kind][1:]:
+        value = row.get(name)
+        if value is not None:
+            parts.append(year_label(_int(value)) if name == "school_year" else str(value))
+    return ", ".join(parts)
+
+
+def _duplicates(frame: pl.DataFrame, kind: Kind, ctx: _Context, report: Report) -> None:
+    """Rows with the same key: every one of them is reported, naming the others."""
+    key = list(UNIQUE[kind])
+    complete = pl.all_horizontal(pl.col(k).is_not_null() for k in key if ctx.fields[k].required)
+    mask = pl.struct(key).is_duplicated() & complete
+    dups = frame.filter(mask)
+    if dups.is_empty():
+        return
+    head = dups.head(DETAIL_PER_CHECK)
+    groups = dups.join(head.select(key), on=key, how="semi", nulls_equal=True)
+    rows = groups.group_by(key).agg(pl.col(ROW).unique().sort().alias("__rows"))
+    head = head.join(rows, on=key, how="left", nulls_equal=True, maintain_order="left")
+    problems = [_duplicate(row, kind, ctx) for row in head.to_dicts()]
+    add_all(report, problems, dups.height)
+
+
+def _duplicate(row: RowDict, kind: Kind, ctx: _Context) -> Problem:
+    rows = row["__rows"]
+    assert isinstance(rows, list)
+    what = f"{kind.value} of {_key_text(row, kind)}"
+    if len(rows) == 1:
+        message = (
+            f"Row {rows[0]} gives two {what} from different period columns: each period "
+            "needs its own school year (set school_year per column in wide.constants_by_group)."
+        )
+    else:
+        listed = ", ".join(str(r) for r in rows[:-1]) + f" and {rows[-1]}"
+        message = f"Rows {listed} are all {what}: keep only one."
+    return Problem(
+        "duplicate",
+        message,
+        file=ctx.file,
+        row=_int(row[ROW]),
+        column=ctx.column(_int(row[SLOT]), "student_id"),
+        value=_raw(row, ctx.fields["student_id"]),
+    )
+
+
+def _conflicts(frame: pl.DataFrame, kind: Kind, ctx: _Context, report: Report) -> None:
+    """Warn where one student-year's rows disagree on a field; the first row wins."""
+    key = list(UNIQUE[kind])
+    names = [f.name for f in TABLES[kind] if f.name in ctx.present and f.name not in key]
+    if not names or frame.select(pl.struct(key).n_unique()).item() == frame.height:
+        return
+    spread = frame.group_by(key).agg(pl.col(ROW).min(), *(pl.col(n).n_unique() for n in names))
+    counts = spread.select((pl.col(n) > 1).sum() for n in names).row(0)
+    for name, total in zip(names, counts, strict=True):
+        if total:
+            keys = spread.filter(pl.col(name) > 1).sort(ROW).select(key).head(DETAIL_PER_CHECK)
+            problems = _conflict_problems(frame, keys, name, kind, ctx)
+            add_all(report, problems, total)
+
+
+def _conflict_problems(
+    frame: pl.DataFrame, keys: pl.DataFrame, name: str, kind: Kind, ctx: _Context
+) -> list[Problem]:
+    key = list(UNIQUE[kind])
+    rows = frame.join(keys, on=key, how="semi", nulls_equal=True)
+    firsts = [pl.col(c).first().over(key).alias(f"__first{c}") for c in (ROW, RAW + name, name)]
+    rows = rows.with_columns(firsts).filter(pl.col(name).ne_missing(pl.col(f"__first{name}")))
+    rows = rows.sort(ROW).unique(subset=key, keep="first", maintain_order=True)
+    return [_conflict(row, name, kind, ctx) for row in rows.to_dicts()]
+
+
+def _conflict(row: RowDict, name: str, kind: Kind, ctx: _Context) -> Problem:
+    f = ctx.fields[name]
+    first, later = row[f"__first{RAW}{name}"], row[RAW + name]
+    year = year_label(_int(row["school_year"]))
+    message = (
+        f"Student {row['student_id']} has different {f.label.lower()} values in {year}: "
+        f"'{first or ''}' in row {row[f'__first{ROW}']} and '{later or ''}' in row {row[ROW]}. "
+        "Headway keeps the first."
+    )
+    return Problem(
+        "conflicting_student",
+        message,
+        file=ctx.file,
+        row=_int(row[ROW]),
+        column=ctx.column(_int(row[SLOT]), name),
+        value="" if later is None else str(later),
+        severity="warning",
+    )
