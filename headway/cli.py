@@ -17,8 +17,9 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv if argv is None else argv)
     if args[1:2] == ["check"] and "--deploy" not in args:
         args[2:2] = ["--deploy", "--fail-level", "WARNING"]
-    if args[1:2] == ["import"]:  # `import` is a Python keyword, so the command module can't be
-        args[1] = "import_file"
+    aliases = {"import": "import_file", "demo-data": "demo_data"}  # names modules can't have
+    if args[1:2] and args[1] in aliases:
+        args[1] = aliases[args[1]]
     args[0] = "headway"
     execute_from_command_line(args)
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from headway.accounts.models import User
 from headway.orgs.models import Membership, Organization, SchoolYear
@@ -74,6 +76,13 @@ class World:
         expires = date(2099, 1, 1) if role == Role.REVIEWER else None
         Membership.objects.create(user=user, org=org, role=role, expires_on=expires)
         return user
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, settings: Settings) -> Path:
+    """Every test keeps its uploads and snapshots in its own temporary folder."""
+    settings.DATA_DIR = tmp_path / "var"
+    return tmp_path / "var"
 
 
 @pytest.fixture

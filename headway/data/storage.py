@@ -22,7 +22,9 @@ CHUNK = 1024 * 1024
 
 
 def data_dir() -> Path:
-    return Path(settings.DATA_DIR)
+    path = Path(settings.DATA_DIR)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def uploads_dir() -> Path:

@@ -3,7 +3,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pytest_django.fixtures import Settings
 
 from tests.conftest import World
 
@@ -14,12 +13,6 @@ S2,2023-24,A1,4,Male,Math,455,Advanced
 S2,2023-24,A1,4,Male,ELA,421,Proficient
 S3,2023-24,E2,7,Female,Math,,No Score
 """
-
-
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, settings: Settings) -> Path:
-    settings.DATA_DIR = tmp_path / "var"
-    return tmp_path / "var"
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from headway.accounts.models import User
+from headway.data.models import Coverage
 from headway.orgs.demo import DEMO_PASSWORD, PEOPLE, SCHOOLS
 from headway.orgs.models import Membership, Organization, SchoolYear
 from tests.conftest import World
@@ -24,6 +25,12 @@ def test_the_demo_loads_once_and_prints_the_sign_ins() -> None:
     for email, *_rest in PEOPLE:
         assert email in first
     assert Organization.objects.filter(kind="school").count() == len(SCHOOLS)
+    covered = set(Coverage.objects.values_list("kind", "school_year"))
+    assert covered == {
+        (k, y)
+        for k in ("students", "results", "attendance", "discipline", "classes")
+        for y in range(2021, 2026)
+    }
     assert User.objects.get(email="admin@headway.example").check_password(DEMO_PASSWORD)
     Organization.objects.filter(kind="school").update(enrollment=1)
     second = _run("load_demo")

@@ -15,6 +15,17 @@ from headway.data.core.schema import GRADES, Field, Type
 # Identifier fields: spreadsheets and R export numbers as "27.0"; that is the same ID as "27".
 ID_FIELDS = frozenset({"student_id", "school_code", "class_id", "teacher_id"})
 
+
+def is_plain(f: Field, column: pl.Series) -> bool:
+    """True when the column needs none of the text clean-up ``convert`` would do for ``f``:
+    no "27.0" endings in an ID column, no thousands separators in a number column."""
+    if f.type == Type.TEXT and f.name in ID_FIELDS:
+        return not column.str.ends_with(".0").any()
+    if f.type in (Type.NUMBER, Type.INTEGER):
+        return not column.str.contains(",", literal=True).any()
+    return True
+
+
 TRUE_WORDS = ("yes", "y", "true", "t", "1", "1.0")
 FALSE_WORDS = ("no", "n", "false", "f", "0", "0.0")
 _BOOLEANS = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS, False)}
@@ -57,15 +68,19 @@ def clean(expr: pl.Expr) -> pl.Expr:
     return pl.when(text != "").then(text)
 
 
-def convert(f: Field, value: pl.Expr) -> pl.Expr:
-    """The canonical value of ``value`` for field ``f`` (null when not understood)."""
+def convert(f: Field, value: pl.Expr, *, plain: bool = False) -> pl.Expr:
+    """The canonical value of ``value`` for field ``f`` (null when not understood).
+
+    ``plain``: the caller knows the column has no "," and no ".0" endings, so the
+    clean-up of thousands separators and "27.0" IDs is skipped (costly on millions of rows).
+    """
     match f.type:
         case Type.TEXT:
-            return _text(f, value)
+            return value if plain else _text(f, value)
         case Type.NUMBER:
-            return _number(value)
+            return _number(value, plain)
         case Type.INTEGER:
-            return _integer(value)
+            return _integer(value, plain)
         case Type.BOOLEAN:
             return boolean(value)
         case Type.YEAR:
@@ -88,13 +103,14 @@ def _text(f: Field, value: pl.Expr) -> pl.Expr:
     return value
 
 
-def _number(value: pl.Expr) -> pl.Expr:
-    number = value.str.replace_all(",", "").cast(pl.Float64, strict=False)
+def _number(value: pl.Expr, plain: bool = False) -> pl.Expr:
+    text = value if plain else value.str.replace_all(",", "", literal=True)
+    number = text.cast(pl.Float64, strict=False)
     return pl.when(number.is_finite()).then(number)
 
 
-def _integer(value: pl.Expr) -> pl.Expr:
-    number = _number(value)
+def _integer(value: pl.Expr, plain: bool = False) -> pl.Expr:
+    number = _number(value, plain)
     whole = (number == number.floor()) & (number.abs() < 2**31)
     return pl.when(whole).then(number).cast(pl.Int32)
 

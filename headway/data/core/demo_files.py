@@ -102,7 +102,15 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "attendance": ("StudentID", "SchoolYear", "SchoolCode", "DaysEnrolled", "DaysPresent"),
     "discipline": ("StudentID", "SchoolYear", "SchoolCode", "Incidents", "ISS", "OSS"),
-    "classes": ("StudentID", "SchoolYear", "Subject", "SectionID", "TeacherID", "TeacherName"),
+    "classes": (
+        "StudentID",
+        "SchoolYear",
+        "SchoolCode",
+        "Subject",
+        "SectionID",
+        "TeacherID",
+        "TeacherName",
+    ),
 }
 
 FLAGS = {  # our column: the file's column, "Y" or "N"
@@ -590,6 +598,7 @@ def _class_rows(linked: pl.DataFrame) -> pl.DataFrame:
     return linked.select(
         pl.col("sid").alias("StudentID"),
         pl.col("year_label").alias("SchoolYear"),
+        pl.col("school_code").alias("SchoolCode"),
         pl.col("subject_label").alias("Subject"),
         section_id.alias("SectionID"),
         pl.col("teacher_id").alias("TeacherID"),

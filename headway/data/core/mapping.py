@@ -436,7 +436,8 @@ class _Reader:
     def where(self, path: Path) -> str:
         line = _line_of(self.node, path)
         at = f", line {line}" if line else ""
-        return f"{self.source}{at}: {'.'.join(path)}: "
+        key = f" {'.'.join(path)}:" if path else ""
+        return f"{self.source}{at}:{key} "
 
     def fail(self, path: Path, message: str) -> MappingError:
         return MappingError(self.where(path) + message)

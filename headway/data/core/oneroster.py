@@ -78,6 +78,8 @@ def _unpack(path: Path, label: str, tmp: Path, limits: _Limits) -> dict[str, Pat
     """File name -> readable path; every limit is checked before anything is unpacked."""
     if path.is_dir():
         return _folder_members(path, label, limits)
+    if not path.exists():
+        raise ReadError(label, "could not be found.", kind="not_found")
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError):
@@ -131,7 +133,10 @@ def _nested_message(name: str) -> str:
 def _unpack_member(
     archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, label: str, budget: list[int]
 ) -> Path:
-    """Copy one member in chunks, never more than it declared or than the package may hold."""
+    """Copy one member in chunks, never more than it declared or than the package may hold.
+
+    ``budget`` is a one-item list: the bytes the whole package may still unpack to.
+    """
     cap = min(info.file_size, budget[0])
     written = 0
     try:
@@ -189,7 +194,7 @@ def _read_manifest(members: dict[str, Path], label: str) -> _Manifest:
             kind="no_manifest",
         )
     frame = read_csv(
-        members["manifest.csv"], name="manifest.csv", encoding="utf-8", delimiter=","
+        members["manifest.csv"], name="manifest.csv", require_utf8=True, delimiter=","
     ).frame
     if frame.columns[:2] != ["propertyName", "value"]:
         raise ReadError(
@@ -363,7 +368,7 @@ def _read_member(path: Path, stem: str, version: str, report: Report) -> pl.Data
     file = f"{stem}.csv"
     header_ok = _check_header(path, stem, version, report)
     try:
-        frame = read_csv(path, name=file, encoding="utf-8", delimiter=",").frame
+        frame = read_csv(path, name=file, require_utf8=True, delimiter=",").frame
     except ReadError as err:
         if err.kind in ("no_data", "empty"):
             report.add(

@@ -70,7 +70,13 @@ TABLES: dict[Kind, tuple[Field, ...]] = {
     Kind.STUDENTS: (
         *KEY,
         Field("grade", Type.CODE, "Grade", codes=GRADES),
-        Field("race", Type.CODES, "Race", codes=RACES),
+        Field(
+            "race",
+            Type.CODES,
+            "Race",
+            codes=(*RACES, "MU"),
+            help="One or more of AM, AS, BL, PI, WH; MU when a file says only 'two or more'.",
+        ),
         _flag("hispanic", "Hispanic or Latino"),
         Field("race_ethnicity", Type.CODE, "Race/ethnicity", codes=RACE_ETHNICITY, derived=True),
         Field("sex", Type.CODE, "Sex", codes=SEXES),

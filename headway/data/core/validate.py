@@ -19,6 +19,7 @@ from headway.data.core.convert import (
     canonical_text,
     clean,
     convert,
+    is_plain,
     year_label,
 )
 from headway.data.core.mapping import (
@@ -44,6 +45,7 @@ ROW = "__row"  # 1-based data row of the source file
 SLOT = "__slot"  # which wide period/constant set a long row came from (0 for long files)
 RAW = "__raw_"  # prefix: the source text of a field, for messages
 BAD = "__bad_"  # prefix: the source text could not be converted
+GROUP = "__group"  # consecutive number of a key's rows once sorted by key
 DETAIL_PER_CHECK = DETAIL_LIMIT // 10  # details per check, so one flood cannot hide the rest
 MAX_GRADE_GAP = 2
 
@@ -86,8 +88,8 @@ def normalize(
     progress("converted", frame.height)
     _run(converted, _checks(ctx, known_schools), ctx, report)
     progress("checked", frame.height)
-    derived = _fill_missing(_derive(converted, ctx), ctx)
-    tables = {kind: _table(derived, kind, ctx, report) for kind in mapping.kinds}
+    filled = _fill_missing(converted, ctx)
+    tables = {kind: _table(filled, kind, ctx, report) for kind in mapping.kinds}
     progress("validated", frame.height)
     return Normalized(tables, report, frame.height, skipped)
 
@@ -205,7 +207,9 @@ def _convert(staged: pl.DataFrame, ctx: _Context) -> pl.DataFrame:
     for name in (n for n in staged.columns if n in ctx.fields):
         f = ctx.fields[name]
         value = _mapped(pl.col(name), ctx.mapping.values.get(name, {}), f)
-        converted, bad = convert(f, value), value.is_not_null() & convert(f, value).is_null()
+        plain = f.type not in _CODED and is_plain(f, staged.get_column(name))
+        converted = convert(f, value, plain=plain)
+        bad = value.is_not_null() & converted.is_null()
         if f.type in _CODED:
             converted, bad = _by_distinct(staged, name, f, converted, bad)
         exprs += [pl.col(name).alias(RAW + name), converted.alias(name), bad.alias(BAD + name)]
@@ -216,7 +220,7 @@ def _by_distinct(
     staged: pl.DataFrame, name: str, f: Field, converted: pl.Expr, bad: pl.Expr
 ) -> tuple[pl.Expr, pl.Expr]:
     """The conversion and bad-flag expressions, evaluated on distinct values then looked up."""
-    if f.type == Type.CODES:
+    if f.type == Type.CODES:  # looked up as "AS,WH", split back into a list afterwards
         converted = converted.list.join(",")
     table = staged.select(pl.col(name).unique().drop_nulls()).with_columns(
         converted.alias("__converted"), bad.alias("__bad")
@@ -415,39 +419,35 @@ def add_all(report: Report, problems: list[Problem], total: int) -> None:
 # ---------------------------------------------------------------------------------------
 
 
-def _derive(frame: pl.DataFrame, ctx: _Context) -> pl.DataFrame:
-    kinds = ctx.mapping.kinds
-    if Kind.RESULTS in kinds:
-        frame = _derive_results(frame, ctx)
-    if Kind.STUDENTS in kinds and {"race", "hispanic"} & set(ctx.staged):
-        frame = frame.with_columns(_race_ethnicity(frame))
-    if Kind.ATTENDANCE in kinds:
+def _derive(frame: pl.DataFrame, kind: Kind, ctx: _Context) -> pl.DataFrame:
+    """Fields Headway computes, on the finished table's rows."""
+    if kind == Kind.RESULTS:
+        return _derive_results(frame, ctx)
+    if kind == Kind.STUDENTS and {"race", "hispanic"} & set(ctx.staged):
+        return frame.with_columns(_race_ethnicity(frame))
+    if kind == Kind.ATTENDANCE:
         enrolled, present = pl.col("days_enrolled"), pl.col("days_present")
         share = (enrolled - present) / enrolled
         absent = pl.when(enrolled > 0).then(share >= CHRONIC_ABSENCE_SHARE)
-        frame = frame.with_columns(absent.alias("chronically_absent"))
+        return frame.with_columns(absent.alias("chronically_absent"))
     return frame
 
 
 def _derive_results(frame: pl.DataFrame, ctx: _Context) -> pl.DataFrame:
     """tested, proficient; "not tested" levels (No Score) become tested=false, no level."""
     m = ctx.mapping
-    have = set(frame.columns)
-    level = pl.col("performance_level") if "performance_level" in have else pl.lit(None, pl.String)
-    score = pl.col("scale_score") if "scale_score" in have else pl.lit(None, pl.Float64)
-    raw_level = pl.col(RAW + "performance_level") if "performance_level" in have else level
-    not_tested = raw_level.str.to_lowercase().is_in([v.lower() for v in m.not_tested_levels])
+    level = pl.col("performance_level")
+    raw = RAW + "performance_level"
+    source_level = pl.col(raw) if raw in frame.columns else level
+    not_tested = source_level.str.to_lowercase().is_in([v.lower() for v in m.not_tested_levels])
     not_tested = not_tested.fill_null(False)
-    has_result = level.is_not_null() | score.is_not_null()
-    given = pl.col("tested") if "tested" in have else pl.lit(None, pl.Boolean)
-    tested = pl.when(not_tested).then(False).otherwise(pl.coalesce(given, has_result))
+    has_result = level.is_not_null() | pl.col("scale_score").is_not_null()
+    tested = pl.when(not_tested).then(False).otherwise(pl.coalesce(pl.col("tested"), has_result))
     kept_level = pl.when(not_tested.not_()).then(level)
     proficient_levels = [v.lower() for v in m.proficient_levels]
-    proficient: pl.Expr = pl.when(tested & kept_level.is_not_null()).then(
+    proficient = pl.when(tested & kept_level.is_not_null()).then(
         kept_level.str.to_lowercase().is_in(proficient_levels)
     )
-    if "performance_level" not in have:
-        proficient = pl.lit(None, pl.Boolean)
     return frame.with_columns(
         tested.alias("tested"),
         kept_level.alias("performance_level"),
@@ -457,12 +457,9 @@ def _derive_results(frame: pl.DataFrame, ctx: _Context) -> pl.DataFrame:
 
 def _race_ethnicity(frame: pl.DataFrame) -> pl.Expr:
     """The reporting category (schema.race_ethnicity) as one expression over the columns."""
-    have = set(frame.columns)
-    race = pl.col("race") if "race" in have else pl.lit(None, pl.List(pl.String))
-    hispanic = pl.col("hispanic") if "hispanic" in have else pl.lit(None, pl.Boolean)
-    count = race.list.len().fill_null(0)
+    race, count = pl.col("race"), pl.col("race").list.len().fill_null(0)
     return (
-        pl.when(hispanic.fill_null(False))
+        pl.when(pl.col("hispanic").fill_null(False))
         .then(pl.lit("HI"))
         .when(count >= 2)
         .then(pl.lit("MU"))
@@ -487,10 +484,9 @@ def _table(frame: pl.DataFrame, kind: Kind, ctx: _Context, report: Report) -> pl
         _duplicates(frame, kind, ctx, report)
         rows = frame
     else:
-        _conflicts(frame, kind, ctx, report)
-        rows = frame.unique(subset=list(UNIQUE[kind]), keep="first", maintain_order=True)
-    schema = table_schema(kind)
-    return rows.select(pl.col(n).cast(dtype) for n, dtype in schema.items())
+        rows = _first_per_key(frame, kind, ctx, report)
+    rows = _derive(rows, kind, ctx)
+    return rows.select(pl.col(n).cast(dtype) for n, dtype in table_schema(kind).items())
 
 
 def _key_text(row: RowDict, kind: Kind) -> str:
@@ -519,18 +515,27 @@ def _duplicates(frame: pl.DataFrame, kind: Kind, ctx: _Context, report: Report) 
     add_all(report, problems, dups.height)
 
 
+_NOUN = {
+    Kind.STUDENTS: "student record",
+    Kind.RESULTS: "test result",
+    Kind.ATTENDANCE: "attendance record",
+    Kind.DISCIPLINE: "discipline record",
+    Kind.CLASSES: "class enrollment",
+}
+
+
 def _duplicate(row: RowDict, kind: Kind, ctx: _Context) -> Problem:
     rows = row["__rows"]
     assert isinstance(rows, list)
-    what = f"{kind.value} of {_key_text(row, kind)}"
+    what = f"the same {_NOUN[kind]} ({_key_text(row, kind)})"
     if len(rows) == 1:
         message = (
-            f"Row {rows[0]} gives two {what} from different period columns: each period "
+            f"Row {rows[0]} gives {what} twice, from different period columns: each period "
             "needs its own school year (set school_year per column in wide.constants_by_group)."
         )
     else:
         listed = ", ".join(str(r) for r in rows[:-1]) + f" and {rows[-1]}"
-        message = f"Rows {listed} are all {what}: keep only one."
+        message = f"Rows {listed} are {what}: keep only one."
     return Problem(
         "duplicate",
         message,
@@ -541,33 +546,43 @@ def _duplicate(row: RowDict, kind: Kind, ctx: _Context) -> Problem:
     )
 
 
-def _conflicts(frame: pl.DataFrame, kind: Kind, ctx: _Context, report: Report) -> None:
-    """Warn where one student-year's rows disagree on a field; the first row wins."""
+def _first_per_key(frame: pl.DataFrame, kind: Kind, ctx: _Context, report: Report) -> pl.DataFrame:
+    """One row per key, the earliest in the file; warn where a key's rows disagree.
+
+    Sorting by key then comparing each row with the one before is linear after the sort,
+    where a group-by counting distinct values per field slows down badly on millions of keys.
+    """
     key = list(UNIQUE[kind])
     names = [f.name for f in TABLES[kind] if f.name in ctx.present and f.name not in key]
-    if not names or frame.select(pl.struct(key).n_unique()).item() == frame.height:
-        return
-    spread = frame.group_by(key).agg(pl.col(ROW).min(), *(pl.col(n).n_unique() for n in names))
-    counts = spread.select((pl.col(n) > 1).sum() for n in names).row(0)
-    for name, total in zip(names, counts, strict=True):
+    keep = [ROW, SLOT, *(f.name for f in TABLES[kind] if f.name in frame.columns)]
+    keep += [c for c in frame.columns if c.startswith(RAW)]
+    ordered = frame.select(keep).sort([*key, ROW, SLOT])
+    same = pl.all_horizontal(pl.col(k).eq_missing(pl.col(k).shift()) for k in key)
+    ordered = ordered.with_columns(same.not_().cum_sum().alias(GROUP))
+    changes = ordered.select(
+        pl.col(GROUP).filter(same & pl.col(n).ne_missing(pl.col(n).shift())).n_unique().alias(n)
+        for n in names
+    )
+    for name, total in zip(names, changes.row(0) if names else (), strict=True):
         if total:
-            keys = spread.filter(pl.col(name) > 1).sort(ROW).select(key).head(DETAIL_PER_CHECK)
-            problems = _conflict_problems(frame, keys, name, kind, ctx)
-            add_all(report, problems, total)
+            add_all(report, _conflict_problems(ordered, name, ctx), total)
+    return ordered.filter(same.not_())
 
 
-def _conflict_problems(
-    frame: pl.DataFrame, keys: pl.DataFrame, name: str, kind: Kind, ctx: _Context
-) -> list[Problem]:
-    key = list(UNIQUE[kind])
-    rows = frame.join(keys, on=key, how="semi", nulls_equal=True)
-    firsts = [pl.col(c).first().over(key).alias(f"__first{c}") for c in (ROW, RAW + name, name)]
-    rows = rows.with_columns(firsts).filter(pl.col(name).ne_missing(pl.col(f"__first{name}")))
-    rows = rows.sort(ROW).unique(subset=key, keep="first", maintain_order=True)
-    return [_conflict(row, name, kind, ctx) for row in rows.to_dicts()]
+def _conflict_problems(ordered: pl.DataFrame, name: str, ctx: _Context) -> list[Problem]:
+    """For the first conflicting keys: the first row and the first row that differs from it."""
+    first = pl.col(name).first().over(GROUP)
+    differs = pl.col(name).ne_missing(first)
+    groups = ordered.filter(differs).get_column(GROUP).unique(maintain_order=True)
+    rows = ordered.filter(pl.col(GROUP).is_in(groups.head(DETAIL_PER_CHECK).implode()))
+    firsts = [pl.col(c).first().over(GROUP).alias(f"__first{c}") for c in (ROW, RAW + name)]
+    rows = (
+        rows.with_columns(firsts).filter(differs).unique(GROUP, keep="first", maintain_order=True)
+    )
+    return [_conflict(row, name, ctx) for row in rows.to_dicts()]
 
 
-def _conflict(row: RowDict, name: str, kind: Kind, ctx: _Context) -> Problem:
+def _conflict(row: RowDict, name: str, ctx: _Context) -> Problem:
     f = ctx.fields[name]
     first, later = row[f"__first{RAW}{name}"], row[RAW + name]
     year = year_label(_int(row["school_year"]))

@@ -23,7 +23,7 @@ HEADERS = {
     "Subject,GradeTested,ScaleScore,PerformanceLevel",
     "attendance": "StudentID,SchoolYear,SchoolCode,DaysEnrolled,DaysPresent",
     "discipline": "StudentID,SchoolYear,SchoolCode,Incidents,ISS,OSS",
-    "classes": "StudentID,SchoolYear,Subject,SectionID,TeacherID,TeacherName",
+    "classes": "StudentID,SchoolYear,SchoolCode,Subject,SectionID,TeacherID,TeacherName",
 }
 LEVELS = {
     "Level 1 - Did Not Meet",
@@ -260,7 +260,7 @@ def test_teacher_effects_spread_class_means(results, files):
 
 
 def test_teachers_are_fictional_and_at_the_students_school(files, attendance):
-    classes = pl.read_csv(files["classes"])
+    classes = pl.read_csv(files["classes"], schema_overrides={"SchoolCode": pl.String})
     names = classes["TeacherName"].unique().str.split_exact(", ", 1).struct.unnest()
     assert set(names["field_0"]) <= set(LAST_NAMES)
     assert set(names["field_1"]) <= set(FIRST_NAMES)
@@ -269,6 +269,6 @@ def test_teachers_are_fictional_and_at_the_students_school(files, attendance):
         classes.group_by("TeacherID").agg(pl.col("TeacherName").n_unique())["TeacherName"].max()
         == 1
     )
-    joined = classes.join(attendance, on=["StudentID", "SchoolYear"])
+    joined = classes.join(attendance, on=["StudentID", "SchoolYear", "SchoolCode"])
     assert (joined["TeacherID"].str.slice(1, 4) == joined["SchoolCode"]).all()
     assert (joined["SectionID"].str.slice(0, 4) == joined["SchoolCode"]).all()
