@@ -20,7 +20,18 @@ MAX_VALUES = 40
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
-        help_text=_("CSV (any common separator and encoding), Excel .xlsx, or a CSV .gz file."),
+        help_text=_(
+            "CSV (any common separator and encoding), a gzip-compressed CSV, Excel .xlsx, "
+            "or a OneRoster 1.1 or 1.2 CSV package (.zip)."
+        ),
+    )
+    groups = forms.FileField(
+        label=_("Student-group file"),
+        required=False,
+        help_text=_(
+            "Only with a OneRoster package: a CSV of student groups keyed by sourcedId, "
+            "with CEDS column names (see the data guide)."
+        ),
     )
     sheet = forms.CharField(
         label=_("Sheet"), required=False, help_text=_("For Excel files; the first sheet if empty.")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from headway.data.core.schema import Kind
+from headway.data.sources import Source, open_source
 from headway.orgs.models import school_year_label
 
 KIND_CHOICES = [(kind.value, kind.value.title()) for kind in Kind]
@@ -57,6 +59,9 @@ class Import(models.Model):
     )
     file_name = models.CharField(max_length=255)
     upload_path = models.CharField(max_length=500, blank=True)
+    groups_path = models.CharField(
+        max_length=500, blank=True, help_text="A OneRoster package's student-group file."
+    )
     size = models.BigIntegerField(default=0)
     sha256 = models.CharField(max_length=64)
     detected = models.CharField(max_length=200, blank=True)
@@ -86,6 +91,13 @@ class Import(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in self.FINISHED
+
+    def source(self) -> Source:
+        """The uploaded file's rows; raises ReadError when it cannot be read (or was pruned)."""
+        groups = Path(self.groups_path) if self.groups_path else None
+        return open_source(
+            Path(self.upload_path), name=self.file_name, sheet=self.sheet, groups=groups
+        )
 
 
 class Snapshot(models.Model):

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from headway.data import storage
 from headway.data.core.mapping import Mapping, MappingError, check, from_yaml
-from headway.data.core.readers import ReadError, read_table
+from headway.data.core.readers import ReadError
 from headway.data.core.schema import Kind, Problem, Report
 from headway.data.core.validate import normalize
 from headway.data.models import Coverage, Import, Snapshot
@@ -79,7 +79,7 @@ def run(imp: Import) -> None:
 
 
 def _run(imp: Import) -> None:
-    source = read_table(Path(imp.upload_path), name=imp.file_name, sheet=imp.sheet or None)
+    source = imp.source()
     _progress(imp, rows_read=source.frame.height, phase="validating")
     mapping = from_yaml(imp.mapping_yaml, source=f"the mapping of {imp.file_name}")
     report = check(mapping, source.frame)

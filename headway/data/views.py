@@ -20,7 +20,7 @@ from headway.audit.log import record
 from headway.data import pipeline, storage
 from headway.data.access import get_district_for_data, get_import_for_user, get_snapshot_for_user
 from headway.data.core.mapping import Mapping, check, from_yaml, propose, to_yaml
-from headway.data.core.readers import ReadError, read_table
+from headway.data.core.readers import ReadError
 from headway.data.forms import MappingForm, UploadForm, YamlMappingForm
 from headway.data.models import Coverage, Import, SavedMapping
 from headway.data.tasks import run_import
@@ -65,46 +65,53 @@ def import_new(request: HttpRequest, code: UUID) -> HttpResponse:
     return render(request, "data/import_new.html", {"org": district, "form": form})
 
 
-def _receive(request: HttpRequest, form: UploadForm, district: Organization) -> Import | None:
-    """Store the upload, read it once to describe it and propose a mapping."""
-    upload = form.cleaned_data["file"]
+def _store_upload(form: UploadForm, field: str) -> tuple[Path, str, int] | None:
+    upload = form.cleaned_data[field]
     name = Path(upload.name).name
     limit = settings.UPLOAD_MAX_MB * 1024 * 1024
     try:
-        path, sha, size = storage.save_stream(
-            upload.chunks(), "".join(Path(name).suffixes[-2:]), max_bytes=limit
-        )
+        suffix = "".join(Path(name).suffixes[-2:])
+        return storage.save_stream(upload.chunks(), suffix, max_bytes=limit)
     except ValueError:
-        form.add_error(
-            "file",
-            _("%(name)s is larger than %(mb)s MB.") % {"name": name, "mb": settings.UPLOAD_MAX_MB},
-        )
+        message = _("%(name)s is larger than %(mb)s MB.")
+        form.add_error(field, message % {"name": name, "mb": settings.UPLOAD_MAX_MB})
         return None
+
+
+def _receive(request: HttpRequest, form: UploadForm, district: Organization) -> Import | None:
+    """Store the upload, read it once to describe it and propose a mapping."""
+    stored = _store_upload(form, "file")
+    groups = _store_upload(form, "groups") if form.cleaned_data.get("groups") else None
+    if stored is None or (form.cleaned_data.get("groups") and groups is None):
+        return None
+    imp = Import(
+        district=district,
+        file_name=Path(form.cleaned_data["file"].name).name,
+        upload_path=str(stored[0]),
+        groups_path=str(groups[0]) if groups else "",
+        sha256=stored[1],
+        size=stored[2],
+        sheet=form.cleaned_data["sheet"],
+        created_by=_user(request),
+    )
     try:
-        source = read_table(path, name=name, sheet=form.cleaned_data["sheet"] or None)
+        source = imp.source()
     except ReadError as error:
-        storage.remove_quietly(path)
+        for path in (imp.upload_path, imp.groups_path):
+            if path:
+                storage.remove_quietly(Path(path))
         form.add_error("file", str(error))
         return None
     saved = form.cleaned_data["saved"]
-    mapping = from_yaml(saved.yaml) if saved else propose(source.frame, name=name)
-    imp = Import.objects.create(
-        district=district,
-        file_name=name,
-        upload_path=str(path),
-        size=size,
-        sha256=sha,
-        detected=source.detected.describe(),
-        sheet=form.cleaned_data["sheet"],
-        mapping_yaml=to_yaml(mapping),
-        created_by=_user(request),
-    )
-    record(request, "data.uploaded", org=imp.district, obj=imp, detail={"sha256": sha})
+    mapping = from_yaml(saved.yaml) if saved else propose(source.frame, name=imp.file_name)
+    imp.detected, imp.mapping_yaml = source.detected, to_yaml(mapping)
+    imp.save()
+    record(request, "data.uploaded", org=district, obj=imp, detail={"sha256": imp.sha256})
     return imp
 
 
 def _frame(imp: Import) -> pl.DataFrame:
-    return read_table(Path(imp.upload_path), name=imp.file_name, sheet=imp.sheet or None).frame
+    return imp.source().frame
 
 
 # /o/<code>/data/imports/<icode>/

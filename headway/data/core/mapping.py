@@ -683,7 +683,7 @@ def propose(frame: pl.DataFrame, *, name: str = "") -> Mapping:
     _add_subject_constant(m, name)
     _fill_required(m)
     if wide is not None:
-        wide.id_columns = list(dict.fromkeys(c for c in m.columns.values() if c != ROW_ID))
+        wide.id_columns = [c for c in frame.columns if c in m.columns.values()]
     order = list(ALL_FIELDS)
     m.columns = dict(sorted(m.columns.items(), key=lambda item: order.index(item[0])))
     m.values = dict(sorted(m.values.items(), key=lambda item: order.index(item[0])))

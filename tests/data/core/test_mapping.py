@@ -128,7 +128,7 @@ def test_propose_star_wide_groups_periods_and_leaves_the_year_to_fill(star: pl.D
         "hispanic": "ethnicity",
         "sex": "gender",
     }
-    assert m.wide.id_columns == ["ethnicity", "gender"]
+    assert m.wide.id_columns == ["gender", "ethnicity"]
     assert m.values["econ_disadvantaged"] == {"free": "true", "non-free": "false"}
     assert m.values["sex"] == {"male": "M", "female": "F"}
     assert m.values["race"] == {
@@ -428,8 +428,7 @@ def test_check_requires_each_table_key_once() -> None:
         "(e.g. school_year: 2024-25).",
         "Students need a school code: map a column to 'school_code' or set a constant "
         "(e.g. school_code: …).",
-        "Results need a subject: map a column to 'subject' or set a constant "
-        "(e.g. subject: ela).",
+        "Results need a subject: map a column to 'subject' or set a constant (e.g. subject: ela).",
     ]
     assert report.counts == {("error", "unmapped_field"): 3}
 

@@ -12,9 +12,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from headway.data import pipeline, storage
 from headway.data.core.mapping import MappingError, from_yaml, to_yaml
-from headway.data.core.readers import ReadError, read_table
+from headway.data.core.readers import ReadError
 from headway.data.core.schema import Kind
 from headway.data.models import Import
+from headway.data.sources import open_source
 from headway.orgs.management.commands.orgs import find_org
 
 
@@ -33,6 +34,9 @@ class Command(BaseCommand):
             help="only these tables from the file, comma-separated: " + ", ".join(Kind),
         )
         parser.add_argument("--sheet", default="", help="the sheet of an Excel file")
+        parser.add_argument(
+            "--groups", type=Path, help="a OneRoster package's student-group file (CEDS names)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         district = find_org(options["district"], "district")
@@ -41,6 +45,9 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{path} does not exist or is not a file.")
         imp = _register(district, path, to_yaml(mapping), options["sheet"])
+        if options["groups"] is not None:
+            imp.groups_path = str(_keep(options["groups"])[0])
+            imp.save(update_fields=["groups_path"])
         pipeline.run(imp)
         imp.refresh_from_db()
         self._summarize(imp)
@@ -76,15 +83,19 @@ def _mapping(path: Path, kinds: str) -> Any:
     return mapping
 
 
-def _register(district: Any, path: Path, mapping_yaml: str, sheet: str) -> Import:
+def _keep(path: Path) -> tuple[Path, str, int]:
+    """A copy of the file among the uploads, so the import record always points at its input."""
+    if not path.is_file():
+        raise CommandError(f"{path} does not exist or is not a file.")
     with path.open("rb") as handle:
-        stored, sha, size = storage.save_stream(
-            iter(lambda: handle.read(storage.CHUNK), b""),
-            "".join(path.suffixes[-2:]),
-            max_bytes=2**63,
-        )
+        chunks = iter(lambda: handle.read(storage.CHUNK), b"")
+        return storage.save_stream(chunks, "".join(path.suffixes[-2:]), max_bytes=2**62)
+
+
+def _register(district: Any, path: Path, mapping_yaml: str, sheet: str) -> Import:
+    stored, sha, size = _keep(path)
     try:
-        detected = read_table(stored, name=path.name, sheet=sheet or None).detected.describe()
+        detected = open_source(stored, name=path.name, sheet=sheet).detected
     except ReadError:
         detected = ""
     return Import.objects.create(
