@@ -92,6 +92,11 @@ class Import(models.Model):
     def finished(self) -> bool:
         return self.status in self.FINISHED
 
+    @property
+    def unknown_school_rows(self) -> int:
+        totals = self.report.get("totals", []) if isinstance(self.report, dict) else []
+        return sum(t["count"] for t in totals if t["kind"] == "unknown_school")
+
     def source(self) -> Source:
         """The uploaded file's rows; raises ReadError when it cannot be read (or was pruned)."""
         groups = Path(self.groups_path) if self.groups_path else None

@@ -52,3 +52,23 @@ def _oneroster(path: Path, name: str, groups: Path | None) -> Source:
     )
     extra = f" with the student-group file {groups.name}" if groups is not None else ""
     return Source(frame, f"OneRoster {package.version} package{extra}")
+
+
+def school_codes(
+    frame: pl.DataFrame, columns: dict[str, str], wide_codes: list[str]
+) -> pl.DataFrame:
+    """Distinct (code, name) pairs of the schools a file mentions, for adding unknown ones."""
+    code_columns = [columns["school_code"]] if "school_code" in columns else wide_codes
+    name = columns.get("school_name")
+    parts = [
+        frame.select(
+            pl.col(c).str.strip_chars().alias("code"),
+            (pl.col(name) if name else pl.lit(None, pl.String)).alias("name"),
+        )
+        for c in code_columns
+        if c in frame.columns
+    ]
+    if not parts:
+        return pl.DataFrame(schema={"code": pl.String, "name": pl.String})
+    codes = pl.concat(parts).drop_nulls("code").filter(pl.col("code") != "")
+    return codes.group_by("code").agg(pl.col("name").drop_nulls().first()).sort("code")

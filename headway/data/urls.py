@@ -27,6 +27,11 @@ urlpatterns = [
         name="data-import-cancel",
     ),
     path(
+        "o/<uuid:code>/data/imports/<uuid:icode>/add-schools/",
+        views.import_add_schools,
+        name="data-import-add-schools",
+    ),
+    path(
         "o/<uuid:code>/data/imports/<uuid:icode>/retry/",
         views.import_retry,
         name="data-import-retry",

@@ -19,10 +19,11 @@ from headway.accounts.models import User
 from headway.audit.log import record
 from headway.data import pipeline, storage
 from headway.data.access import get_district_for_data, get_import_for_user, get_snapshot_for_user
-from headway.data.core.mapping import Mapping, check, from_yaml, propose, to_yaml
+from headway.data.core.mapping import Mapping, MappingError, check, from_yaml, propose, to_yaml
 from headway.data.core.readers import ReadError
 from headway.data.forms import MappingForm, UploadForm, YamlMappingForm
 from headway.data.models import Coverage, Import, SavedMapping
+from headway.data.schools import add_missing_schools
 from headway.data.tasks import run_import
 from headway.orgs.access import get_org_for_user
 from headway.orgs.models import Organization
@@ -255,6 +256,44 @@ def import_cancel(request: HttpRequest, code: UUID, icode: UUID) -> HttpResponse
         Import.objects.filter(pk=imp.pk, status=Import.Status.RUNNING).update(cancel_requested=True)
     record(request, "data.import_cancelled", org=imp.district, obj=imp)
     return redirect("data-import", code=imp.district.code, icode=imp.code)
+
+
+# /o/<code>/data/imports/<icode>/add-schools/
+@require_POST
+@login_required
+def import_add_schools(request: HttpRequest, code: UUID, icode: UUID) -> HttpResponse:
+    """Add the schools a refused file names but Headway lacks, then check the file again."""
+    imp = get_import_for_user(request, code, icode)
+    if imp.status != Import.Status.REFUSED:
+        return redirect("data-import", code=imp.district.code, icode=imp.code)
+    try:
+        added = add_missing_schools(imp)
+    except (ReadError, MappingError) as error:
+        return _unreadable(request, imp, str(error))
+    record(
+        request,
+        "org.schools_added_from_import",
+        org=imp.district,
+        obj=imp,
+        detail={"codes": [school.local_id for school in added]},
+    )
+    messages.success(request, _("%(n)s schools were added.") % {"n": len(added)})
+    _requeue(imp)
+    return redirect("data-import", code=imp.district.code, icode=imp.code)
+
+
+def _requeue(imp: Import) -> None:
+    Import.objects.filter(pk=imp.pk).update(
+        status=Import.Status.QUEUED,
+        report={},
+        error="",
+        cancel_requested=False,
+        rows_read=0,
+        rows_validated=0,
+        rows_stored=0,
+        finished_at=None,
+    )
+    run_import.enqueue(str(imp.code))
 
 
 # /o/<code>/data/imports/<icode>/retry/

@@ -155,3 +155,21 @@ def test_cancelling_a_queued_import(coded_world: World, client_for: SignIn) -> N
     )
     imp.refresh_from_db()
     assert imp.status == Import.Status.CANCELLED
+
+
+def test_missing_schools_can_be_added_from_a_refused_file(
+    coded_world: World, client_for: SignIn
+) -> None:
+    client = client_for(coded_world.alice)
+    _upload(client, coded_world, GOOD_CSV.replace("E2", "N7").encode())
+    imp = Import.objects.get()
+    url = reverse("data-import", args=[coded_world.district.code, imp.code])
+    client.post(url, _form_data(client, url) | {"start": "1"})
+    page = client.get(url).content.decode()
+    assert "1 row names a school that Riverbend does not have yet." in page
+    client.post(reverse("data-import-add-schools", args=[coded_world.district.code, imp.code]))
+    imp.refresh_from_db()
+    assert imp.status == Import.Status.DONE, imp.report
+    added = coded_world.district.children.get(local_id="N7")
+    assert added.name == "School N7"
+    assert AuditEvent.objects.filter(action="org.schools_added_from_import").exists()

@@ -574,8 +574,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "building",
         "schoolidentifier",
         "school",
+        "sch",
     ),
-    "grade": ("grade", "gradelevel", "enrolledgrade", "currentgrade", "gradeenrolled", "grd"),
+    "school_name": ("schoolname", "buildingname", "schname", "schoolnm"),
+    "grade": ("grade", "gradelevel", "enrolledgrade", "currentgrade", "gradeenrolled", "grd", "gr"),
     "grade_tested": ("gradetested", "testgrade", "testedgrade", "assessmentgrade", "grade"),
     "subject": ("subject", "contentarea", "content", "testsubject", "subjectarea"),
     "window": ("window", "testwindow", "season", "administration", "testperiod", "term"),
@@ -589,8 +591,16 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "level",
     ),
     "tested": ("tested", "testedstatus", "participated", "participation"),
-    "sex": ("sex", "gender", "studentgender", "studentsex"),
-    "race": ("race", "ethnicity", "raceethnicity", "ethnicityrace", "federalrace", "racecode"),
+    "sex": ("sex", "gender", "studentgender", "studentsex", "sx"),
+    "race": (
+        "race",
+        "ethnicity",
+        "raceethnicity",
+        "ethnicityrace",
+        "federalrace",
+        "racecode",
+        "eth",
+    ),
     "hispanic": ("hispanic", "hispaniclatino", "hispanicorlatino", "hispanicethnicity"),
     "econ_disadvantaged": (
         "freereducedlunchstatus",
@@ -830,6 +840,8 @@ _RACE_WORDS = (
     ("AM", ("american indian", "amerindian", "amindian", "amindalk", "alaska", "native american")),
     ("PI", ("pacific", "hawaiian")),
 )
+# One-letter codes many student systems use (M is left alone: multiracial or male?).
+_RACE_LETTERS = {"W": "WH", "B": "BL", "A": "AS", "I": "AM", "P": "PI"}
 _MULTI_WORDS = ("two or more", "multi", "mixed", "biracial")
 _UNKNOWN_WORDS = ("other", "unknown", "declined", "refused", "not reported", "not specified")
 
@@ -841,6 +853,11 @@ def race_of(value: str) -> tuple[str | None, str | None]:
     "White, Asian" → ("AS,WH", "false"). A bare "Two or more races" names no race, and the
     schema keeps races, not the category: it stays unmapped (None) for people to decide.
     """
+    letter = value.strip().upper()
+    if letter in _RACE_LETTERS:
+        return _RACE_LETTERS[letter], "false"
+    if letter == "H":
+        return "", "true"
     text = " " + re.sub(r"[^a-z]+", " ", value.lower()) + " "
     races = sorted({code for code, words in _RACE_WORDS if any(w in text for w in words)})
     if re.search(r"\b(non|not) ?hispanic|\bnon ?latin", text):

@@ -71,6 +71,12 @@ TABLES: dict[Kind, tuple[Field, ...]] = {
         *KEY,
         Field("grade", Type.CODE, "Grade", codes=GRADES),
         Field(
+            "school_name",
+            Type.TEXT,
+            "School name",
+            help="Only used to name schools the file has and Headway does not know yet.",
+        ),
+        Field(
             "race",
             Type.CODES,
             "Race",

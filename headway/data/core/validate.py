@@ -325,7 +325,7 @@ def _impossible_checks(ctx: _Context) -> list[Check]:
         f = ctx.fields[name]
         if f.type in (Type.NUMBER, Type.INTEGER):
             out.append(_negative_check(f))
-    if {"days_present", "days_enrolled"} <= set(ctx.present):
+    if "days_present" in ctx.present and "days_enrolled" in ctx.staged:
         out.append(_days_check())
     if {"grade", "grade_tested"} <= set(ctx.present):
         out.append(_grade_gap_check())
@@ -385,7 +385,8 @@ def _run(frame: pl.DataFrame, checks: list[Check], ctx: _Context, report: Report
     counts = frame.select(c.mask.fill_null(False).sum().alias(str(i)) for i, c in enumerate(checks))
     for check_, total in zip(checks, counts.row(0), strict=True):
         if total:
-            rows = frame.filter(check_.mask.fill_null(False)).head(DETAIL_PER_CHECK)
+            offending = frame.lazy().filter(check_.mask.fill_null(False))
+            rows = offending.head(DETAIL_PER_CHECK).collect()  # stops early on big files
             problems = [_problem(check_, row, ctx) for row in rows.to_dicts()]
             add_all(report, problems, total)
 
@@ -504,7 +505,7 @@ def _duplicates(frame: pl.DataFrame, kind: Kind, ctx: _Context, report: Report) 
     key = list(UNIQUE[kind])
     complete = pl.all_horizontal(pl.col(k).is_not_null() for k in key if ctx.fields[k].required)
     mask = pl.struct(key).is_duplicated() & complete
-    dups = frame.filter(mask)
+    dups = frame.select(ROW, SLOT, *key, RAW + "student_id").filter(mask)
     if dups.is_empty():
         return
     head = dups.head(DETAIL_PER_CHECK)
@@ -513,6 +514,13 @@ def _duplicates(frame: pl.DataFrame, kind: Kind, ctx: _Context, report: Report) 
     head = head.join(rows, on=key, how="left", nulls_equal=True, maintain_order="left")
     problems = [_duplicate(row, kind, ctx) for row in head.to_dicts()]
     add_all(report, problems, dups.height)
+
+
+def _listed(rows: list[object], most: int = 10) -> str:
+    """ "4, 9 and 12"; long lists end "… and 40 more"."""
+    if len(rows) > most:
+        return ", ".join(str(r) for r in rows[:most]) + f" and {len(rows) - most} more"
+    return ", ".join(str(r) for r in rows[:-1]) + f" and {rows[-1]}"
 
 
 _NOUN = {
@@ -534,8 +542,7 @@ def _duplicate(row: RowDict, kind: Kind, ctx: _Context) -> Problem:
             "needs its own school year (set school_year per column in wide.constants_by_group)."
         )
     else:
-        listed = ", ".join(str(r) for r in rows[:-1]) + f" and {rows[-1]}"
-        message = f"Rows {listed} are {what}: keep only one."
+        message = f"Rows {_listed(rows)} are {what}: keep only one."
     return Problem(
         "duplicate",
         message,
@@ -546,6 +553,10 @@ def _duplicate(row: RowDict, kind: Kind, ctx: _Context) -> Problem:
     )
 
 
+# A school's name follows its code, which is compared already: one warning, not two.
+_NOT_COMPARED = frozenset({"school_name"})
+
+
 def _first_per_key(frame: pl.DataFrame, kind: Kind, ctx: _Context, report: Report) -> pl.DataFrame:
     """One row per key, the earliest in the file; warn where a key's rows disagree.
 
@@ -553,7 +564,11 @@ def _first_per_key(frame: pl.DataFrame, kind: Kind, ctx: _Context, report: Repor
     where a group-by counting distinct values per field slows down badly on millions of keys.
     """
     key = list(UNIQUE[kind])
-    names = [f.name for f in TABLES[kind] if f.name in ctx.present and f.name not in key]
+    names = [
+        f.name
+        for f in TABLES[kind]
+        if f.name in ctx.present and f.name not in key and f.name not in _NOT_COMPARED
+    ]
     keep = [ROW, SLOT, *(f.name for f in TABLES[kind] if f.name in frame.columns)]
     keep += [c for c in frame.columns if c.startswith(RAW)]
     ordered = frame.select(keep).sort([*key, ROW, SLOT])

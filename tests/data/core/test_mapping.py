@@ -58,6 +58,7 @@ def test_propose_sgp_long_maps_every_field_the_file_has(sgp: pl.DataFrame) -> No
         "school_year": "YEAR",
         "school_code": "SCHOOL_NUMBER",
         "grade": "GRADE",
+        "school_name": "SCHOOL_NAME",
         "race": "ETHNICITY",
         "hispanic": "ETHNICITY",
         "sex": "GENDER",
@@ -247,6 +248,9 @@ def test_propose_wide_years_and_subject_from_the_file_name() -> None:
         ("Unknown", ("", "")),
         ("Two or more races", (None, "false")),
         ("Zorblax", (None, None)),
+        ("B", ("BL", "false")),
+        ("H", ("", "true")),
+        ("M", (None, None)),
     ],
 )
 def test_race_of(value: str, meaning: tuple[str | None, str | None]) -> None:
@@ -351,7 +355,7 @@ def test_bad_yaml_syntax_names_the_line() -> None:
         (
             "kinds: [students]\ncolumns:\n  student_id: ID\n  shoe_size: SHOE\n",
             "m.yaml, line 4: columns.shoe_size: 'shoe_size' is not a field of students; expected "
-            "one of student_id, school_year, school_code, grade, race, hispanic, sex, "
+            "one of student_id, school_year, school_code, grade, school_name, race, hispanic, sex, "
             "econ_disadvantaged, disability, english_learner, homeless, foster_care, "
             "military_connected, migrant, gifted, counts_for_school, counts_for_district",
         ),
