@@ -22,7 +22,7 @@ from headway.data.access import get_district_for_data, get_import_for_user, get_
 from headway.data.core.mapping import Mapping, MappingError, check, from_yaml, propose, to_yaml
 from headway.data.core.readers import ReadError
 from headway.data.forms import MappingForm, UploadForm, YamlMappingForm
-from headway.data.models import Coverage, Import, SavedMapping
+from headway.data.models import Coverage, Import, SavedMapping, Snapshot
 from headway.data.schools import add_missing_schools
 from headway.data.tasks import run_import
 from headway.orgs.access import get_org_for_user
@@ -46,7 +46,17 @@ def home(request: HttpRequest, code: UUID) -> HttpResponse:
         context["coverage"] = _coverage_rows(district.pk)
     if access.org.is_district and access.can(Cap.MANAGE_DATA):
         context["imports"] = access.org.imports.select_related("created_by")[:20]
+        context["snapshots"] = _snapshot_rows(access.org.pk)
     return render(request, "data/home.html", context)
+
+
+def _snapshot_rows(district_id: int) -> list[tuple[Snapshot, bool]]:
+    """Every snapshot with whether it is current for at least one of its years."""
+    current = set(
+        Coverage.objects.filter(district_id=district_id).values_list("snapshot_id", flat=True)
+    )
+    snapshots = Snapshot.objects.filter(district_id=district_id).select_related("source")
+    return [(s, s.pk in current) for s in snapshots[:50]]
 
 
 def _coverage_rows(district_id: int) -> list[Coverage]:

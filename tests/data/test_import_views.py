@@ -173,3 +173,47 @@ def test_missing_schools_can_be_added_from_a_refused_file(
     added = coded_world.district.children.get(local_id="N7")
     assert added.name == "School N7"
     assert AuditEvent.objects.filter(action="org.schools_added_from_import").exists()
+
+
+def test_the_data_page_costs_the_same_queries_with_more_imports(
+    coded_world: World, client_for: SignIn
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from headway.data.models import Snapshot
+
+    client = client_for(coded_world.alice)
+    url = reverse("data-home", args=[coded_world.district.code])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    def add(n: int) -> None:
+        for i in range(n):
+            imp = Import.objects.create(
+                district=coded_world.district,
+                file_name=f"{i}.csv",
+                sha256="0",
+                created_by=coded_world.alice,
+                status="done",
+            )
+            snap = Snapshot.objects.create(
+                district=coded_world.district,
+                source=imp,
+                kind="results",
+                years=[2000 + i],
+                path="x",
+                rows=1,
+                sha256="0",
+            )
+            Coverage.objects.create(
+                district=coded_world.district, kind="results", school_year=2000 + i, snapshot=snap
+            )
+
+    add(1)
+    before = count()
+    add(15)
+    assert count() == before
