@@ -191,8 +191,8 @@ def test_the_data_page_costs_the_same_queries_with_more_imports(
             assert client.get(url).status_code == 200
         return len(captured)
 
-    def add(n: int) -> None:
-        for i in range(n):
+    def add(start: int, n: int) -> None:
+        for i in range(start, start + n):
             imp = Import.objects.create(
                 district=coded_world.district,
                 file_name=f"{i}.csv",
@@ -213,7 +213,7 @@ def test_the_data_page_costs_the_same_queries_with_more_imports(
                 district=coded_world.district, kind="results", school_year=2000 + i, snapshot=snap
             )
 
-    add(1)
+    add(0, 1)
     before = count()
-    add(15)
+    add(1, 15)
     assert count() == before
