@@ -7,7 +7,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from headway.data.core.mapping import ALL_FIELDS, Mapping, MappingError, from_yaml, value_problem
+from headway.data.core.mapping import (
+    ALL_FIELDS,
+    ROW_ID,
+    Mapping,
+    MappingError,
+    from_yaml,
+    value_problem,
+)
 from headway.data.core.schema import TABLES, Field, Kind, Type
 from headway.data.models import SavedMapping
 
@@ -58,10 +65,19 @@ def distinct_values(frame: pl.DataFrame, column: str) -> list[str]:
     return [str(v) for v in counts[column].to_list()]
 
 
+NO_VALUE = "__none__"  # a translation to "no value", unlike "" which keeps the value as written
+
+
 def _choices_for(f: Field) -> list[tuple[str, Any]]:
+    keep = [("", _("— as written —")), (NO_VALUE, _("— no value —"))]
     if f.type == Type.BOOLEAN:
-        return [("", _("— leave empty —")), ("true", _("Yes")), ("false", _("No"))]
-    return [("", _("— as written —")), *[(code, code) for code in f.codes]]
+        return [*keep, ("true", _("Yes")), ("false", _("No"))]
+    return [*keep, *[(code, code) for code in f.codes]]
+
+
+def _initial(known: dict[str, str], value: str) -> str:
+    target = known.get(value)
+    return NO_VALUE if target == "" else (target or "")
 
 
 class MappingForm(forms.Form):
@@ -97,9 +113,10 @@ class MappingForm(forms.Form):
         for name, f in ALL_FIELDS.items():
             if f.derived:
                 continue
+            extra = [(ROW_ID, _("— number the rows (no ID in this file) —"))]
             self.fields[f"col_{name}"] = forms.ChoiceField(
                 label=f.label,
-                choices=column_choices,
+                choices=column_choices + (extra if name == "student_id" else []),
                 required=False,
                 initial=mapping.columns.get(name, ""),
             )
@@ -129,11 +146,14 @@ class MappingForm(forms.Form):
                 key = f"val_{name}_{i}"
                 rows.append((key, value))
                 self.fields[key] = (
-                    forms.ChoiceField(choices=_choices_for(f), required=False, label=value)
-                    if f.type in (Type.CODE, Type.BOOLEAN)
-                    else forms.CharField(required=False, label=value)
+                    forms.CharField(required=False, label=value)
+                    if f.type == Type.YEAR
+                    else forms.ChoiceField(choices=_choices_for(f), required=False, label=value)
                 )
-                self.fields[key].initial = known.get(value, "")
+                initial = self.fields[key].initial = _initial(known, value)
+                field = self.fields[key]
+                if isinstance(field, forms.ChoiceField) and initial not in dict(field.choices):
+                    field.choices = [*field.choices, (initial, initial)]
             self.translations.append((f, rows))
 
     def _add_level_fields(self) -> None:
@@ -167,35 +187,53 @@ class MappingForm(forms.Form):
         data = super().clean() or {}
         for f, rows in getattr(self, "translations", []):
             for key, _value in rows:
-                problem = value_problem(f, str(data.get(key) or ""))
+                target = str(data.get(key) or "")
+                problem = "" if target == NO_VALUE else value_problem(f, target)
                 if problem:
                     self.add_error(key, problem)
         return data
 
     def to_mapping(self) -> Mapping:
+        """The mapping as edited; what the form does not show (wide layouts) is kept as it was."""
         data = self.cleaned_data
         columns = {n: data[f"col_{n}"] for n in ALL_FIELDS if data.get(f"col_{n}")}
-        constants = {
-            n: data[f"const_{n}"].strip()
-            for n in CONSTANT_FIELDS
-            if data.get(f"const_{n}", "").strip() and n not in columns
-        }
-        values = {
-            f.name: {value: str(data[key]) for key, value in rows if data.get(key)}
-            for f, rows in self.translations
-            if f.name in columns
-        }
         return Mapping(
             name=data.get("save_as") or self.mapping.name,
             kinds=[Kind(k) for k in data["kinds"]],
             columns=columns,
-            values={k: v for k, v in values.items() if v},
-            constants=constants,
+            values=self._values(columns),
+            constants=self._constants(columns),
             proficient_levels=list(data["proficient_levels"]),
             not_tested_levels=list(data["not_tested_levels"]),
             wide=self.mapping.wide,
             filters=self.mapping.filters,
         )
+
+    def _values(self, columns: dict[str, str]) -> dict[str, dict[str, str]]:
+        data = self.cleaned_data
+        shown = {f.name for f, _rows in self.translations}
+        values = {k: v for k, v in self.mapping.values.items() if k not in shown}
+        for f, rows in self.translations:
+            shown_values = {value for _key, value in rows}
+            kept = self.mapping.values.get(f.name, {})
+            merged = {v: t for v, t in kept.items() if v not in shown_values}
+            merged |= {value: _target(str(data[key])) for key, value in rows if data.get(key)}
+            if f.name in columns and merged:
+                values[f.name] = merged
+        return values
+
+    def _constants(self, columns: dict[str, str]) -> dict[str, str]:
+        data = self.cleaned_data
+        constants = {k: v for k, v in self.mapping.constants.items() if k not in CONSTANT_FIELDS}
+        for name in CONSTANT_FIELDS:
+            value = str(data.get(f"const_{name}") or "").strip()
+            if name not in columns and (value or name in self.mapping.constants):
+                constants[name] = value
+        return constants
+
+
+def _target(choice: str) -> str:
+    return "" if choice == NO_VALUE else choice
 
 
 class YamlMappingForm(forms.Form):

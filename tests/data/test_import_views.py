@@ -4,12 +4,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from pytest_django.fixtures import Settings
 
 from headway.audit.models import AuditEvent
+from headway.data.core.mapping import propose
+from headway.data.core.readers import read_table
+from headway.data.forms import MappingForm
 from headway.data.models import Coverage, Import, SavedMapping
 from tests.conftest import World
 from tests.data.conftest import GOOD_CSV
@@ -217,3 +221,19 @@ def test_the_data_page_costs_the_same_queries_with_more_imports(
     before = count()
     add(1, 15)
     assert count() == before
+
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="the shared data folder is absent")
+@pytest.mark.parametrize("name", ["sgpdata/sgpData_LONG.csv.gz", "star/AER_STAR_wide.csv.gz"])
+def test_the_form_keeps_the_proposed_mapping_unchanged(name: str) -> None:
+    """Submitting the mapping page without changes must import with exactly the proposal."""
+    frame = read_table(SHARED / name).frame
+    proposal = propose(frame, name="proposal")
+    shown = MappingForm(mapping=proposal, frame=frame)
+    data = {n: shown[n].value() for n in shown.fields if shown[n].value() not in (None, "", [])}
+    submitted = MappingForm(data, mapping=proposal, frame=frame)
+    assert submitted.is_valid(), submitted.errors
+    assert submitted.to_mapping() == proposal
