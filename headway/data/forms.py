@@ -75,6 +75,16 @@ def _choices_for(f: Field) -> list[tuple[str, Any]]:
     return [*keep, *[(code, code) for code in f.codes]]
 
 
+def _translation_field(f: Field, value: str, initial: str) -> forms.Field:
+    """A text box for school years, else a choice of codes (keeping an unusual mapped target)."""
+    if f.type == Type.YEAR:
+        return forms.CharField(required=False, label=value, initial=initial)
+    choices = _choices_for(f)
+    if initial not in {code for code, _label in choices}:
+        choices.append((initial, initial))
+    return forms.ChoiceField(choices=choices, required=False, label=value, initial=initial)
+
+
 def _initial(known: dict[str, str], value: str) -> str:
     target = known.get(value)
     return NO_VALUE if target == "" else (target or "")
@@ -109,14 +119,14 @@ class MappingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.mapping, self.frame = mapping, frame
         self.fields["kinds"].initial = [k.value for k in mapping.kinds]
-        column_choices = [NOT_IN_FILE, *[(c, c) for c in frame.columns]]
+        column_choices: list[tuple[str, Any]] = [NOT_IN_FILE, *[(c, c) for c in frame.columns]]
+        numbered: list[tuple[str, Any]] = [(ROW_ID, _("— number the rows (no ID in this file) —"))]
         for name, f in ALL_FIELDS.items():
             if f.derived:
                 continue
-            extra = [(ROW_ID, _("— number the rows (no ID in this file) —"))]
             self.fields[f"col_{name}"] = forms.ChoiceField(
                 label=f.label,
-                choices=column_choices + (extra if name == "student_id" else []),
+                choices=column_choices + (numbered if name == "student_id" else []),
                 required=False,
                 initial=mapping.columns.get(name, ""),
             )
@@ -145,15 +155,7 @@ class MappingForm(forms.Form):
             for i, value in enumerate(distinct_values(self.frame, column)):
                 key = f"val_{name}_{i}"
                 rows.append((key, value))
-                self.fields[key] = (
-                    forms.CharField(required=False, label=value)
-                    if f.type == Type.YEAR
-                    else forms.ChoiceField(choices=_choices_for(f), required=False, label=value)
-                )
-                initial = self.fields[key].initial = _initial(known, value)
-                field = self.fields[key]
-                if isinstance(field, forms.ChoiceField) and initial not in dict(field.choices):
-                    field.choices = [*field.choices, (initial, initial)]
+                self.fields[key] = _translation_field(f, value, _initial(known, value))
             self.translations.append((f, rows))
 
     def _add_level_fields(self) -> None:

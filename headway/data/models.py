@@ -12,7 +12,7 @@ from headway.data.core.schema import Kind
 from headway.data.sources import Source, open_source
 from headway.orgs.models import school_year_label
 
-KIND_CHOICES = [(kind.value, kind.value.title()) for kind in Kind]
+KIND_CHOICES = [(kind.value, kind.value.title()) for kind in Kind]  # the order tables are shown in
 
 
 class SavedMapping(models.Model):
@@ -115,6 +115,7 @@ class Snapshot(models.Model):
     source = models.ForeignKey(Import, on_delete=models.PROTECT, related_name="snapshots")
     kind = models.CharField(max_length=12, choices=KIND_CHOICES)
     years: models.JSONField[Any, Any] = models.JSONField(default=list)
+    rows_by_year: models.JSONField[Any, Any] = models.JSONField(default=dict)
     path = models.CharField(max_length=500)
     rows = models.BigIntegerField()
     sha256 = models.CharField(max_length=64)
@@ -152,3 +153,7 @@ class Coverage(models.Model):
     @property
     def year_label(self) -> str:
         return school_year_label(self.school_year)
+
+    @property
+    def rows(self) -> int:
+        return int(self.snapshot.rows_by_year.get(str(self.school_year), 0))

@@ -119,7 +119,9 @@ def _write_snapshot(imp: Import, kind: Kind, frame: pl.DataFrame) -> Snapshot:
     path = storage.snapshots_dir(imp.district.code) / kind.value / f"{snapshot.code}.parquet"
     snapshot.sha256 = storage.write_parquet(frame, path)
     snapshot.path = str(path)
-    snapshot.years = sorted(int(y) for y in frame["school_year"].unique().drop_nulls())
+    counts = frame.group_by("school_year").len().drop_nulls("school_year").sort("school_year")
+    snapshot.years = [int(y) for y in counts["school_year"]]
+    snapshot.rows_by_year = {str(y): int(n) for y, n in counts.iter_rows()}
     return snapshot
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
 
@@ -22,7 +23,7 @@ from headway.data.access import get_district_for_data, get_import_for_user, get_
 from headway.data.core.mapping import Mapping, MappingError, check, from_yaml, propose, to_yaml
 from headway.data.core.readers import ReadError
 from headway.data.forms import MappingForm, UploadForm, YamlMappingForm
-from headway.data.models import Coverage, Import, SavedMapping, Snapshot
+from headway.data.models import KIND_CHOICES, Coverage, Import, SavedMapping, Snapshot
 from headway.data.schools import add_missing_schools
 from headway.data.tasks import run_import
 from headway.orgs.access import get_org_for_user
@@ -43,7 +44,7 @@ def home(request: HttpRequest, code: UUID) -> HttpResponse:
     district = access.org.district()
     context = {"org": access.org, "caps": access.cap_names, "district": district}
     if district is not None and access.can(Cap.VIEW_INTERNAL):
-        context["coverage"] = _coverage_rows(district.pk)
+        context["coverage"] = _coverage_grid(district.pk)
     if access.org.is_district and access.can(Cap.MANAGE_DATA):
         context["imports"] = access.org.imports.select_related("created_by")[:20]
         context["snapshots"] = _snapshot_rows(access.org.pk)
@@ -59,9 +60,27 @@ def _snapshot_rows(district_id: int) -> list[tuple[Snapshot, bool]]:
     return [(s, s.pk in current) for s in snapshots[:50]]
 
 
-def _coverage_rows(district_id: int) -> list[Coverage]:
-    rows = Coverage.objects.filter(district_id=district_id).select_related("snapshot__source")
-    return list(rows.order_by("kind", "-school_year"))
+@dataclass(frozen=True)
+class CoverageGrid:
+    """Tables down, school years across; each cell the current rows and where they came from."""
+
+    years: list[Coverage]
+    rows: list[tuple[str, list[Coverage | None]]]
+
+
+def _coverage_grid(district_id: int) -> CoverageGrid:
+    cells = list(
+        Coverage.objects.filter(district_id=district_id).select_related("snapshot__source")
+    )
+    years = sorted({c.school_year for c in cells}, reverse=True)
+    by_key = {(c.kind, c.school_year): c for c in cells}
+    header = [next(c for c in cells if c.school_year == y) for y in years]
+    rows = [
+        (label, [by_key.get((kind, y)) for y in years])
+        for kind, label in KIND_CHOICES
+        if any((kind, y) in by_key for y in years)
+    ]
+    return CoverageGrid(header, rows)
 
 
 # /o/<code>/data/imports/new/

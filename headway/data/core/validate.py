@@ -46,6 +46,7 @@ SLOT = "__slot"  # which wide period/constant set a long row came from (0 for lo
 RAW = "__raw_"  # prefix: the source text of a field, for messages
 BAD = "__bad_"  # prefix: the source text could not be converted
 GROUP = "__group"  # consecutive number of a key's rows once sorted by key
+INDEX = "__index"  # 0-based position of a row in the frame, to put columns in key order
 DETAIL_PER_CHECK = DETAIL_LIMIT // 10  # details per check, so one flood cannot hide the rest
 MAX_GRADE_GAP = 2
 
@@ -136,7 +137,7 @@ def stage(frame: pl.DataFrame, m: Mapping) -> tuple[pl.DataFrame, list[dict[str,
     indexed = frame.with_row_index(ROW, offset=1)
     kept = indexed.filter(*_filters(m)) if m.filters else indexed
     if m.wide is None:
-        ids = _column_exprs(m.columns)
+        ids = _column_exprs(m.columns, _already_clean(kept, m.columns.values()))
         long = kept.select(ROW, pl.lit(0, pl.UInt16).alias(SLOT), *ids)
         sources = [dict(m.columns)]
     else:
@@ -150,10 +151,30 @@ def _filters(m: Mapping) -> list[pl.Expr]:
     return [clean(pl.col(c)).is_in(allowed).fill_null(False) for c, allowed in m.filters.items()]
 
 
-def _column_exprs(columns: dict[str, str]) -> list[pl.Expr]:
-    """Source columns as canonical field names; "__row__" makes IDs from row numbers."""
+def _already_clean(frame: pl.DataFrame, columns: Iterable[str]) -> set[str]:
+    """Text columns that ``clean`` would leave as they are: no surrounding spaces, no empty
+    text. The readers hand over such columns; staging them as they are, not cleaned into a
+    new column, saves a copy of the whole file in memory (and a pass over it)."""
+    schema = frame.schema
+    names = [c for c in dict.fromkeys(columns) if schema.get(c) == pl.String]
+    if not names:
+        return set()
+    length = [pl.col(c).str.len_bytes() for c in names]
+    ok = frame.select(
+        ((n > 0) & (pl.col(c).str.strip_chars().str.len_bytes() == n)).all().alias(c)
+        for c, n in zip(names, length, strict=True)
+    )
+    return {c for c, flag in zip(names, ok.row(0), strict=True) if flag}
+
+
+def _column_exprs(columns: dict[str, str], ready: set[str] | None = None) -> list[pl.Expr]:
+    """Source columns as canonical field names; "__row__" makes IDs from row numbers.
+    Columns in ``ready`` are already clean and are used as they are."""
+    ready = ready or set()
     return [
-        pl.format("row-{}", pl.col(ROW)).alias(f) if src == ROW_ID else clean(pl.col(src)).alias(f)
+        pl.format("row-{}", pl.col(ROW)).alias(f)
+        if src == ROW_ID
+        else (pl.col(src) if src in ready else clean(pl.col(src))).alias(f)
         for f, src in columns.items()
     ]
 
@@ -571,17 +592,21 @@ def _first_per_key(frame: pl.DataFrame, kind: Kind, ctx: _Context, report: Repor
     ]
     keep = [ROW, SLOT, *(f.name for f in TABLES[kind] if f.name in frame.columns)]
     keep += [c for c in frame.columns if c.startswith(RAW)]
-    ordered = frame.select(keep).sort([*key, ROW, SLOT])
+    # Only the key is sorted; each compared field is put in key order on its own, so the
+    # whole table is never copied in key order at once (that copy was the import's peak).
+    order = frame.select(*key, ROW, SLOT).with_row_index(INDEX).sort([*key, ROW, SLOT])
     same = pl.all_horizontal(pl.col(k).eq_missing(pl.col(k).shift()) for k in key)
-    ordered = ordered.with_columns(same.not_().cum_sum().alias(GROUP))
-    changes = ordered.select(
-        pl.col(GROUP).filter(same & pl.col(n).ne_missing(pl.col(n).shift())).n_unique().alias(n)
-        for n in names
-    )
-    for name, total in zip(names, changes.row(0) if names else (), strict=True):
+    order = order.with_columns(same.not_().cum_sum().alias(GROUP))
+    index = order.get_column(INDEX)
+    for name in names:
+        ordered = order.with_columns(frame.get_column(name).gather(index))
+        differs = same & pl.col(name).ne_missing(pl.col(name).shift())
+        total = ordered.select(pl.col(GROUP).filter(differs).n_unique()).item()
         if total:
+            ordered = ordered.with_columns(frame.get_column(RAW + name).gather(index))
             add_all(report, _conflict_problems(ordered, name, ctx), total)
-    return ordered.filter(same.not_())
+    firsts = order.filter(same.not_()).get_column(INDEX)
+    return frame.select(pl.col(keep).gather(firsts))
 
 
 def _conflict_problems(ordered: pl.DataFrame, name: str, ctx: _Context) -> list[Problem]:
