@@ -460,21 +460,29 @@ def _derive_results(frame: pl.DataFrame, ctx: _Context) -> pl.DataFrame:
     m = ctx.mapping
     level = pl.col("performance_level")
     raw = RAW + "performance_level"
-    source_level = pl.col(raw) if raw in frame.columns else level
-    not_tested = source_level.str.to_lowercase().is_in([v.lower() for v in m.not_tested_levels])
+    source = raw if raw in frame.columns else "performance_level"
+    not_tested = pl.col(source).is_in(_spellings(frame, source, m.not_tested_levels))
     not_tested = not_tested.fill_null(False)
     has_result = level.is_not_null() | pl.col("scale_score").is_not_null()
     tested = pl.when(not_tested).then(False).otherwise(pl.coalesce(pl.col("tested"), has_result))
     kept_level = pl.when(not_tested.not_()).then(level)
-    proficient_levels = [v.lower() for v in m.proficient_levels]
+    proficient_levels = _spellings(frame, "performance_level", m.proficient_levels)
     proficient = pl.when(tested & kept_level.is_not_null()).then(
-        kept_level.str.to_lowercase().is_in(proficient_levels)
+        kept_level.is_in(proficient_levels)
     )
     return frame.with_columns(
         tested.alias("tested"),
         kept_level.alias("performance_level"),
         proficient.alias("proficient"),
     )
+
+
+def _spellings(frame: pl.DataFrame, column: str, levels: list[str]) -> list[str]:
+    """The column's values that are one of ``levels``, ignoring case: found among the few
+    distinct values, so millions of rows are not lowercased one by one."""
+    wanted = [v.lower() for v in levels]
+    values = frame.select(pl.col(column).cast(pl.String).unique().drop_nulls().alias("v"))
+    return values.filter(pl.col("v").str.to_lowercase().is_in(wanted)).get_column("v").to_list()
 
 
 def _race_ethnicity(frame: pl.DataFrame) -> pl.Expr:
@@ -591,7 +599,6 @@ def _first_per_key(frame: pl.DataFrame, kind: Kind, ctx: _Context, report: Repor
         if f.name in ctx.present and f.name not in key and f.name not in _NOT_COMPARED
     ]
     keep = [ROW, SLOT, *(f.name for f in TABLES[kind] if f.name in frame.columns)]
-    keep += [c for c in frame.columns if c.startswith(RAW)]
     # Only the key is sorted; each compared field is put in key order on its own, so the
     # whole table is never copied in key order at once (that copy was the import's peak).
     order = frame.select(*key, ROW, SLOT).with_row_index(INDEX).sort([*key, ROW, SLOT])
