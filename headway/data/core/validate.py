@@ -25,6 +25,7 @@ from headway.data.core.convert import (
 from headway.data.core.mapping import (
     ROW_ID,
     Mapping,
+    Slot,
     check,
     fields_of,
     slots,
@@ -186,6 +187,15 @@ def _literal(name: str, value: str, m: Mapping) -> pl.Expr:
     return pl.lit(text or None, dtype=pl.String).alias(name)
 
 
+def _own(slot: Slot) -> list[str]:
+    """The fields whose columns define this slot (those carrying its constants, e.g. read1 for
+    subject=ela). A period yields a row only when one of them has a value: a lunch status or a
+    school with no result that year is not a result. Without constants, any column counts."""
+    defining = set(slot.constant_sources.values())
+    own = [f for f, col in slot.columns.items() if col in defining]
+    return own or list(slot.columns)
+
+
 def _unpivot(kept: pl.DataFrame, m: Mapping) -> tuple[pl.DataFrame, list[dict[str, str]]]:
     """One long row per source row and wide slot (period × constants) that has any value.
 
@@ -204,7 +214,7 @@ def _unpivot(kept: pl.DataFrame, m: Mapping) -> tuple[pl.DataFrame, list[dict[st
             _literal(m.wide.period_field, slot.label, m),
             *(_literal(f, v, m) for f, v in slot.constants.items()),
         )
-        parts.append(part.filter(pl.any_horizontal(pl.col(f).is_not_null() for f in slot.columns)))
+        parts.append(part.filter(pl.any_horizontal(pl.col(f).is_not_null() for f in _own(slot))))
         sources.append({**m.columns, **slot.columns, **slot.constant_sources})
     return pl.concat(parts, how="diagonal").sort(ROW, SLOT), sources
 
