@@ -8,10 +8,13 @@ from pathlib import Path
 
 import polars as pl
 
+from headway.data.core.convert import clean, convert
 from headway.data.core.oneroster import oneroster_students, read_oneroster
 from headway.data.core.readers import ReadError, read_table
+from headway.data.core.schema import Kind, field_named
 
 PACKAGE_PROBLEMS_SHOWN = 10
+SCHOOL_CODE = field_named(Kind.STUDENTS, "school_code")
 
 
 @dataclass
@@ -62,7 +65,7 @@ def school_codes(
     name = columns.get("school_name")
     parts = [
         frame.select(
-            pl.col(c).str.strip_chars().alias("code"),
+            convert(SCHOOL_CODE, clean(pl.col(c))).alias("code"),
             (pl.col(name) if name else pl.lit(None, pl.String)).alias("name"),
         )
         for c in code_columns
@@ -70,5 +73,5 @@ def school_codes(
     ]
     if not parts:
         return pl.DataFrame(schema={"code": pl.String, "name": pl.String})
-    codes = pl.concat(parts).drop_nulls("code").filter(pl.col("code") != "")
+    codes = pl.concat(parts).drop_nulls("code")
     return codes.group_by("code").agg(pl.col("name").drop_nulls().first()).sort("code")

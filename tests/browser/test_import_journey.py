@@ -79,3 +79,69 @@ def test_an_unreadable_file_is_explained_on_the_form(
     expect(page.get_by_role("alert")).to_contain_text("photo.csv")
     expect(page.get_by_role("heading", level=1)).to_have_text("Import a file")
     assert_accessible(page)
+
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+needs_shared = pytest.mark.skipif(not SHARED.exists(), reason="the shared data folder is absent")
+
+
+def _upload_path(page: Page, path: Path) -> None:
+    field(page, "File").set_input_files(str(path))
+    page.get_by_role("button", name="Upload and read").click()
+
+
+@needs_shared
+def test_the_state_assessment_file_end_to_end(page: Page, demo: None) -> None:
+    """sgpData_LONG: proposed mapping, unknown schools added, 368,301 rows stored."""
+    _open_import_page(page)
+    _upload_path(page, SHARED / "sgpdata" / "sgpData_LONG.csv.gz")
+    expect(page.get_by_text("Read 368301 rows and 23 columns")).to_be_visible()
+    expect(page.get_by_label("School code", exact=True)).to_have_value("SCHOOL_NUMBER")
+    page.get_by_role("button", name="Check and import").click()
+    expect(page.get_by_text("Nothing was stored")).to_be_visible(timeout=60_000)
+    assert_accessible(page)
+    page.get_by_role("button", name="Add the missing schools and check again").click()
+    expect(page.get_by_text("All 368,301 rows were checked and stored")).to_be_visible(
+        timeout=60_000
+    )
+    assert Coverage.objects.filter(kind="results").count() == 5
+
+
+@needs_shared
+def test_the_star_wide_file_through_the_yaml_editor(page: Page, demo: None) -> None:
+    """STAR: one column per grade; the person gives each grade its school year as YAML."""
+    _open_import_page(page)
+    _upload_path(page, SHARED / "star" / "AER_STAR_wide.csv.gz")
+    page.get_by_role("button", name="Check and import").click()
+    expect(page.get_by_role("alert")).to_contain_text("school year")
+    page.get_by_role("link", name="Edit the mapping as YAML").click()
+    assert_accessible(page)
+    text = page.get_by_label("Mapping (YAML)").input_value()
+    for column, year in (("k", "1985"), ("1", "1986"), ("2", "1987"), ("3", "1988")):
+        for subject in ("read", "math"):
+            code = "ela" if subject == "read" else "math"
+            text = text.replace(
+                f"    {subject}{column}:\n      subject: {code}\n",
+                f"    {subject}{column}:\n      subject: {code}\n      school_year: '{year}'\n",
+            )
+    text = text.replace("constants:\n  school_year: ''\n", "constants: {}\n")
+    page.get_by_label("Mapping (YAML)").fill(text)
+    page.get_by_role("button", name="Use this mapping").click()
+    expect(page.get_by_text("The mapping was updated.")).to_be_visible()
+    page.get_by_role("button", name="Check and import").click()
+    page.get_by_role("button", name="Add the missing schools and check again").click()
+    expect(page.get_by_text("All 11,598 rows were checked and stored")).to_be_visible(
+        timeout=60_000
+    )
+    assert Coverage.objects.filter(kind="results").count() == 4
+
+
+@needs_shared
+def test_a_oneroster_package(page: Page, demo: None) -> None:
+    _open_import_page(page)
+    _upload_path(page, SHARED / "oneroster" / "catalyst" / "Test_minimal_data_set.zip")
+    expect(page.get_by_text("OneRoster 1.1 package")).to_be_visible()
+    page.get_by_role("button", name="Check and import").click()
+    page.get_by_role("button", name="Add the missing schools and check again").click()
+    expect(page.get_by_text("All 3 rows were checked and stored")).to_be_visible()
+    assert_accessible(page)
