@@ -92,6 +92,19 @@ class Import(models.Model):
     def finished(self) -> bool:
         return self.status in self.FINISHED
 
+    def reset(self, status: str) -> None:
+        """Forget the last run's outcome, to map again (uploaded) or run again (queued)."""
+        Import.objects.filter(pk=self.pk).update(
+            status=status,
+            report={},
+            error="",
+            cancel_requested=False,
+            rows_read=0,
+            rows_validated=0,
+            rows_stored=0,
+            finished_at=None,
+        )
+
     @property
     def unknown_school_rows(self) -> int:
         totals = self.report.get("totals", []) if isinstance(self.report, dict) else []

@@ -125,22 +125,7 @@ def _write_snapshot(imp: Import, kind: Kind, frame: pl.DataFrame) -> Snapshot:
     return snapshot
 
 
-@transaction.atomic
-def _make_current(snapshots: list[Snapshot]) -> None:
-    for snapshot in snapshots:
-        snapshot.save()
-        for year in snapshot.years:
-            Coverage.objects.update_or_create(
-                district=snapshot.district,
-                kind=snapshot.kind,
-                school_year=year,
-                defaults={"snapshot": snapshot},
-            )
-
-
-@transaction.atomic
-def rollback(snapshot: Snapshot) -> list[int]:
-    """Make an earlier snapshot current again for every school year it covers."""
+def _point_coverage_at(snapshot: Snapshot) -> None:
     for year in snapshot.years:
         Coverage.objects.update_or_create(
             district=snapshot.district,
@@ -148,6 +133,19 @@ def rollback(snapshot: Snapshot) -> list[int]:
             school_year=year,
             defaults={"snapshot": snapshot},
         )
+
+
+@transaction.atomic
+def _make_current(snapshots: list[Snapshot]) -> None:
+    for snapshot in snapshots:
+        snapshot.save()
+        _point_coverage_at(snapshot)
+
+
+@transaction.atomic
+def rollback(snapshot: Snapshot) -> list[int]:
+    """Make an earlier snapshot current again for every school year it covers."""
+    _point_coverage_at(snapshot)
     return list(snapshot.years)
 
 

@@ -312,16 +312,7 @@ def import_add_schools(request: HttpRequest, code: UUID, icode: UUID) -> HttpRes
 
 
 def _requeue(imp: Import) -> None:
-    Import.objects.filter(pk=imp.pk).update(
-        status=Import.Status.QUEUED,
-        report={},
-        error="",
-        cancel_requested=False,
-        rows_read=0,
-        rows_validated=0,
-        rows_stored=0,
-        finished_at=None,
-    )
+    imp.reset(Import.Status.QUEUED)
     run_import.enqueue(str(imp.code))
 
 
@@ -331,16 +322,7 @@ def _requeue(imp: Import) -> None:
 def import_retry(request: HttpRequest, code: UUID, icode: UUID) -> HttpResponse:
     imp = get_import_for_user(request, code, icode)
     if imp.status in (Import.Status.REFUSED, Import.Status.FAILED, Import.Status.CANCELLED):
-        Import.objects.filter(pk=imp.pk).update(
-            status=Import.Status.UPLOADED,
-            report={},
-            error="",
-            cancel_requested=False,
-            rows_read=0,
-            rows_validated=0,
-            rows_stored=0,
-            finished_at=None,
-        )
+        imp.reset(Import.Status.UPLOADED)
     return redirect("data-import", code=imp.district.code, icode=imp.code)
 
 
