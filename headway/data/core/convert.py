@@ -68,6 +68,12 @@ def clean(expr: pl.Expr) -> pl.Expr:
     return pl.when(text != "").then(text)
 
 
+def unclean(expr: pl.Expr) -> pl.Expr:
+    """True on the text values ``clean`` would change: surrounding whitespace (the Unicode
+    White_Space that strip_chars removes) or empty text. A regex match builds no new text."""
+    return expr.str.contains(r"^\s|\s$") | (expr == "")
+
+
 def convert(f: Field, value: pl.Expr, *, plain: bool = False) -> pl.Expr:
     """The canonical value of ``value`` for field ``f`` (null when not understood).
 

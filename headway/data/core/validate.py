@@ -20,6 +20,7 @@ from headway.data.core.convert import (
     clean,
     convert,
     is_plain,
+    unclean,
     year_label,
 )
 from headway.data.core.mapping import (
@@ -160,12 +161,8 @@ def _already_clean(frame: pl.DataFrame, columns: Iterable[str]) -> set[str]:
     names = [c for c in dict.fromkeys(columns) if schema.get(c) == pl.String]
     if not names:
         return set()
-    length = [pl.col(c).str.len_bytes() for c in names]
-    ok = frame.select(
-        ((n > 0) & (pl.col(c).str.strip_chars().str.len_bytes() == n)).all().alias(c)
-        for c, n in zip(names, length, strict=True)
-    )
-    return {c for c, flag in zip(names, ok.row(0), strict=True) if flag}
+    dirty = frame.select(unclean(pl.col(c)).any() for c in names).row(0)
+    return {c for c, flag in zip(names, dirty, strict=True) if not flag}
 
 
 def _column_exprs(columns: dict[str, str], ready: set[str] | None = None) -> list[pl.Expr]:
@@ -261,8 +258,12 @@ def _by_distinct(
     looked_up = pl.col(name).replace_strict(
         old, table.get_column("__converted"), default=None, return_dtype=dtype
     )
-    flags = pl.col(name).replace_strict(
-        old, table.get_column("__bad"), default=False, return_dtype=pl.Boolean
+    # Most files have no bad value at all: then the flag is a constant, not a second lookup.
+    bad_values = table.filter(pl.col("__bad")).get_column(name)
+    flags = (
+        pl.col(name).is_in(bad_values.implode()).fill_null(False)
+        if len(bad_values)
+        else pl.lit(False)
     )
     if f.type == Type.CODES:
         looked_up = looked_up.str.split(",")
@@ -544,7 +545,11 @@ def _duplicates(frame: pl.DataFrame, kind: Kind, ctx: _Context, report: Report) 
     key = list(UNIQUE[kind])
     complete = pl.all_horizontal(pl.col(k).is_not_null() for k in key if ctx.fields[k].required)
     mask = pl.struct(key).is_duplicated() & complete
-    dups = frame.select(ROW, SLOT, *key, RAW + "student_id").filter(mask)
+    # Equal keys hash alike: the exact comparison runs only on rows whose key hash repeats.
+    maybe = frame.select(ROW, SLOT, *key, RAW + "student_id").filter(
+        pl.struct(key).hash().is_duplicated()
+    )
+    dups = maybe.filter(mask)
     if dups.is_empty():
         return
     head = dups.head(DETAIL_PER_CHECK)
