@@ -79,23 +79,28 @@ def run(imp: Import) -> None:
 
 
 def _run(imp: Import) -> None:
-    source = imp.source()
-    _progress(imp, rows_read=source.frame.height, phase="validating")
     mapping = from_yaml(imp.mapping_yaml, source=f"the mapping of {imp.file_name}")
-    report = check(mapping, source.frame)
-    if report.ok:
-        result = normalize(
-            source.frame,
-            mapping,
-            file=imp.file_name,
-            known_schools=known_schools(imp),
-            on_progress=lambda _phase, rows: _progress(imp, rows_validated=rows),
-        )
-        report.extend(result.report)
+    frame = imp.source().frame
+    rows = frame.height
+    _progress(imp, rows_read=rows, phase="validating")
+    report = check(mapping, frame)
     if not report.ok:
         _finish(imp, Import.Status.REFUSED, report=report_to_json(report))
         return
-    _progress(imp, rows_validated=source.frame.height, phase="storing")
+    result = normalize(
+        frame,
+        mapping,
+        file=imp.file_name,
+        known_schools=known_schools(imp),
+        on_progress=lambda _phase, n: _progress(imp, rows_validated=n),
+        trimmed=True,  # the readers strip every cell
+    )
+    del frame  # For memory: only the canonical tables are needed from here on.
+    report.extend(result.report)
+    if not report.ok:
+        _finish(imp, Import.Status.REFUSED, report=report_to_json(report))
+        return
+    _progress(imp, rows_validated=rows, phase="storing")
     stored = _store(imp, mapping, result.tables)
     _finish(imp, Import.Status.DONE, rows_stored=stored, report=report_to_json(report))
 

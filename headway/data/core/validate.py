@@ -70,6 +70,7 @@ def normalize(
     file: str,
     known_schools: set[str] | None = None,
     on_progress: Progress | None = None,
+    trimmed: bool = False,
 ) -> Normalized:
     """Canonical tables from one all-text source frame, with a report of what is wrong.
 
@@ -77,14 +78,15 @@ def normalize(
     and the report holds check's errors. Otherwise check's warnings are left to check's
     own report, so a caller that shows both does not count them twice.
     ``on_progress`` hears ("staged", n), ("converted", n), ("checked", n) and ("validated",
-    n), n being the source rows read.
+    n), n being the source rows read. ``trimmed``: the frame comes from the readers, whose
+    cells are already stripped with empty ones null, so that pass is not repeated.
     """
     progress: Progress = on_progress or (lambda _stage, _rows: None)
     checked = check(mapping, frame, file=file)
     if not checked.ok:
         return Normalized(empty_tables(mapping.kinds), checked, frame.height)
     report = Report()
-    staged, sources, skipped = stage(frame, mapping)
+    staged, sources, skipped = stage(frame, mapping, trimmed=trimmed)
     ctx = _Context(mapping, file, sources, fields_of(mapping.kinds), staged.columns)
     progress("staged", frame.height)
     converted = _convert(staged, ctx)
@@ -134,12 +136,15 @@ class _Context:
 # ---------------------------------------------------------------------------------------
 
 
-def stage(frame: pl.DataFrame, m: Mapping) -> tuple[pl.DataFrame, list[dict[str, str]], int]:
+def stage(
+    frame: pl.DataFrame, m: Mapping, *, trimmed: bool = False
+) -> tuple[pl.DataFrame, list[dict[str, str]], int]:
     """Long, all-text frame: ROW, SLOT and one column per mapped field; sources per slot."""
     indexed = frame.with_row_index(ROW, offset=1)
     kept = indexed.filter(*_filters(m)) if m.filters else indexed
     if m.wide is None:
-        ids = _column_exprs(m.columns, _already_clean(kept, m.columns.values()))
+        ready = set(m.columns.values()) if trimmed else _already_clean(kept, m.columns.values())
+        ids = _column_exprs(m.columns, ready)
         long = kept.select(ROW, pl.lit(0, pl.UInt16).alias(SLOT), *ids)
         sources = [dict(m.columns)]
     else:
