@@ -23,20 +23,8 @@ def import_demo_files(district: Organization, spec: DemoSpec | None = None) -> l
 
 
 def _import_one(district: Organization, kind: str, path: Path) -> Import:
-    with path.open("rb") as handle:
-        stored, sha, size = storage.save_stream(
-            iter(lambda: handle.read(storage.CHUNK), b""), ".csv", max_bytes=2**40
-        )
-    imp = Import.objects.create(
-        district=district,
-        file_name=f"demo-{path.name}",
-        upload_path=str(stored),
-        size=size,
-        sha256=sha,
-        detected="CSV, UTF-8, comma-separated",
-        mapping_yaml=(MAPPINGS / f"{kind}.yaml").read_text(encoding="utf-8"),
-        status=Import.Status.QUEUED,
-    )
+    mapping = (MAPPINGS / f"{kind}.yaml").read_text(encoding="utf-8")
+    imp = pipeline.register_file(district, path, mapping_yaml=mapping, name=f"demo-{path.name}")
     pipeline.run(imp)
     imp.refresh_from_db()
     return imp

@@ -22,12 +22,35 @@ from headway.data.core.schema import Kind, Problem, Report
 from headway.data.core.validate import normalize
 from headway.data.models import Coverage, Import, Snapshot
 from headway.ops.models import WorkerHeartbeat
+from headway.orgs.models import Organization
 
 log = logging.getLogger("headway.data")
 
 
 class Cancelled(Exception):
     """The person asked to stop the import."""
+
+
+def register_file(
+    district: Organization, path: Path, *, mapping_yaml: str, name: str = "", sheet: str = ""
+) -> Import:
+    """Copy a local file among the uploads and queue its import (command line, demo, benchmarks).
+
+    The file is read only when the import runs, which also records what was detected.
+    """
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} does not exist or is not a file.")
+    stored, sha, size = storage.save_local(path)
+    return Import.objects.create(
+        district=district,
+        file_name=name or path.name,
+        upload_path=str(stored),
+        size=size,
+        sha256=sha,
+        sheet=sheet,
+        mapping_yaml=mapping_yaml,
+        status=Import.Status.QUEUED,
+    )
 
 
 def known_schools(imp: Import) -> set[str]:
@@ -80,9 +103,10 @@ def run(imp: Import) -> None:
 
 def _run(imp: Import) -> None:
     mapping = from_yaml(imp.mapping_yaml, source=f"the mapping of {imp.file_name}")
-    frame = imp.source().frame
-    rows = frame.height
-    _progress(imp, rows_read=rows, phase="validating")
+    source = imp.source()
+    frame, rows, detected = source.frame, source.frame.height, source.detected
+    del source
+    _progress(imp, rows_read=rows, detected=detected, phase="validating")
     report = check(mapping, frame)
     if not report.ok:
         _finish(imp, Import.Status.REFUSED, report=report_to_json(report))

@@ -71,6 +71,13 @@ def save_stream(chunks: Iterable[bytes], suffix: str, *, max_bytes: int) -> tupl
     return final, digest.hexdigest(), size
 
 
+def save_local(path: Path) -> tuple[Path, str, int]:
+    """Copy a file on this machine among the uploads (no size limit: operators trust it)."""
+    with path.open("rb") as handle:
+        chunks = iter(lambda: handle.read(CHUNK), b"")
+        return save_stream(chunks, "".join(path.suffixes[-2:]), max_bytes=2**62)
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:

@@ -12,10 +12,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from headway.data import pipeline, storage
 from headway.data.core.mapping import MappingError, from_yaml, to_yaml
-from headway.data.core.readers import ReadError
 from headway.data.core.schema import Kind
 from headway.data.models import Import
-from headway.data.sources import open_source
 from headway.orgs.management.commands.orgs import find_org
 
 
@@ -42,12 +40,15 @@ class Command(BaseCommand):
         district = find_org(options["district"], "district")
         mapping = _mapping(options["mapping"], options["kind"])
         path: Path = options["path"]
-        if not path.is_file():
-            raise CommandError(f"{path} does not exist or is not a file.")
-        imp = _register(district, path, to_yaml(mapping), options["sheet"])
-        if options["groups"] is not None:
-            imp.groups_path = str(_keep(options["groups"])[0])
-            imp.save(update_fields=["groups_path"])
+        try:
+            imp = pipeline.register_file(
+                district, path, mapping_yaml=to_yaml(mapping), sheet=options["sheet"]
+            )
+            if options["groups"] is not None:
+                imp.groups_path = str(storage.save_local(options["groups"])[0])
+                imp.save(update_fields=["groups_path"])
+        except OSError as error:
+            raise CommandError(str(error)) from None
         pipeline.run(imp)
         imp.refresh_from_db()
         self._summarize(imp)
@@ -81,34 +82,6 @@ def _mapping(path: Path, kinds: str) -> Any:
         except ValueError:
             raise CommandError(f"--kind {kinds!r}: expected some of {', '.join(Kind)}.") from None
     return mapping
-
-
-def _keep(path: Path) -> tuple[Path, str, int]:
-    """A copy of the file among the uploads, so the import record always points at its input."""
-    if not path.is_file():
-        raise CommandError(f"{path} does not exist or is not a file.")
-    with path.open("rb") as handle:
-        chunks = iter(lambda: handle.read(storage.CHUNK), b"")
-        return storage.save_stream(chunks, "".join(path.suffixes[-2:]), max_bytes=2**62)
-
-
-def _register(district: Any, path: Path, mapping_yaml: str, sheet: str) -> Import:
-    stored, sha, size = _keep(path)
-    try:
-        detected = open_source(stored, name=path.name, sheet=sheet).detected
-    except ReadError:
-        detected = ""
-    return Import.objects.create(
-        district=district,
-        file_name=path.name,
-        upload_path=str(stored),
-        size=size,
-        sha256=sha,
-        detected=detected,
-        sheet=sheet,
-        mapping_yaml=mapping_yaml,
-        status=Import.Status.QUEUED,
-    )
 
 
 def _describe(problem: dict[str, Any]) -> str:
