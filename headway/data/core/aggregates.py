@@ -39,8 +39,8 @@ METRICS = (
 # Suppression adds these columns (suppression.py).
 SUPPRESSION_SCHEMA: dict[str, pl.DataType] = {
     "suppressed": pl.Boolean(),
-    "reason": pl.String(),  # "", "MIN_N", "COMPLEMENTARY", "TOP_CODE", "BOTTOM_CODE", "CHANGE_MIN_N"
-    "display": pl.String(),  # what a viewer without student-level access sees: "42%", "≤5%", "n<10"
+    "reason": pl.String(),  # "", MIN_N, COMPLEMENTARY, TOP_CODE, BOTTOM_CODE, CHANGE_MIN_N
+    "display": pl.String(),  # what viewers without student access see: "42%", "≤5%", "n<10"
 }
 
 
