@@ -30,7 +30,7 @@ SCHEMA: dict[str, pl.DataType] = {
 METRICS = (
     "proficiency_rate",  # proficient / tested with a level
     "mean_scale_score",
-    "participation_rate",  # tested / enrolled in the tested grades
+    "participation_rate",  # tested / result rows in the cell (students expected to test)
     "level_share:<level>",  # share of tested students at each performance level (one row each)
     "chronic_absence_rate",
     "suspension_rate",  # students with ≥1 in- or out-of-school suspension / students
