@@ -1,0 +1,509 @@
+"""Small-group suppression: the one place the aggregate table is made safe to show.
+
+Every audience without a right to student records (parents, partners, the public, state
+reviewers: standards §1.2 R-SUP-6) sees the aggregate table only through ``suppress``.
+It returns the table with aggregates.SUPPRESSION_SCHEMA added and everything that must not
+be public nulled, so a page, export or API that shows the returned frame cannot leak:
+
+- R-SUP-1 a cell whose group has fewer than ``min_n`` students is hidden (reason MIN_N,
+  display "n<10"); its n, count, value, interval and standard error are nulled.
+- R-SUP-4 complementary suppression. Published totals are sums of published parts: the
+  student groups of one group_type add up to "all students", grades add up to "all grades",
+  a district's schools add up to the district. Each of those is one equation
+  ``total = member_1 + … + member_k`` over n (and over counts, and over n·mean). An equation
+  with exactly one hidden cell gives that cell away by subtraction, so, round after round
+  until nothing changes, every equation with exactly one hidden cell gets a second one:
+  the smallest shown member (ties by name), or the total when no member is left (reason
+  COMPLEMENTARY, display "*"). This covers the binary-factor rule (R-SUP-4b: true/false is
+  a two-member family) and a hidden total whose members are all shown (their sum would
+  give the total back).
+- R-SUP-3 rates of shown cells near 0 % or 100 % are top/bottom coded with bands that
+  depend on n ("≤5%", "≥95%"); the exact rate, count and interval are nulled.
+- R-SUP-2/5 a shown rate cell keeps its n but not a count that is small (1…min_n−1) or
+  whose complement is small; displayed percentages are whole numbers.
+- R-SUP-7 ``year_over_year`` shows a change only where both years are shown and both
+  groups have at least ``change_min_n`` students.
+
+What this does NOT guarantee (tests/data/core/test_suppression.py shows each):
+
+- Linked sums. The rule above looks at one equation at a time. A cell lies in up to three
+  equations (its groups, its grades, its schools), and combining several equations can
+  still single out a hidden cell even though each has ≥ 2 unknowns (a "bridge" between
+  two cycles of hidden cells; test_known_gap_…). In random tables of 1–4 schools × 3–5
+  grades × 4–7 groups, one in ten to one in three leaks an exact n. Closing this needs an
+  audit of the whole system of equations, or a construction that hides a full "hypercube"
+  around each small cell; both are open work.
+- Bounds. "n<10" versus "*" tells a reader which hidden cells are small, and every row
+  has n ≥ 1, so a hidden pair with a small sum can be bounded or, at the extreme, pinned
+  (1 + 10 = 11). Hidden counts summing to 0 (or to the hidden n) say "none (or all) of
+  these students" without recovering any single cell.
+- Shown cells. R-SUP-2 nulls a small count, but a shown cell keeps its exact value,
+  interval and n, from which the count follows; the displayed whole percent also gives it
+  back for n < 100. A coded cell's count can still follow from its family's shown counts
+  and total. Different metrics are suppressed independently (a participation rate's
+  count is the tested n of proficiency).
+
+Plain Python and Polars, no Django.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import polars as pl
+
+from headway.data.core.aggregates import ALL, SCHEMA, SUPPRESSION_SCHEMA
+
+REASONS = ("MIN_N", "COMPLEMENTARY", "TOP_CODE", "BOTTOM_CODE", "CHANGE_MIN_N")
+MIN_N, COMPLEMENTARY, TOP_CODE, BOTTOM_CODE, CHANGE_MIN_N = REASONS
+HIDDEN_TEXT = "*"  # display of a cell hidden to protect another one (legend: COMPLEMENTARY)
+
+# R-SUP-3 (Utah): (smallest n, bottom band in %); the top band is 100 − bottom.
+BANDS = ((300, 1), (100, 2), (40, 5), (20, 10), (0, 20))
+EPSILON = 1e-9  # percent points: 0.05 * 100 is 5.000000000000001 in floating point
+
+KEY = (
+    "org_code",
+    "org_level",
+    "school_year",
+    "subject",
+    "grade",
+    "group_type",
+    "group_value",
+    "metric",
+)
+CELL = [k for k in KEY if k != "school_year"]  # a cell across years
+SCHOOL = "school"
+# group_types whose values do not add up to "all students": combos are overlapping subsets
+# (English learners with disabilities …), so there is no equation to protect.
+NOT_PARTITIONS = frozenset({"combo"})
+NUMBERS = ("n", "count", "value", "ci_low", "ci_high", "se")
+
+_ROW, _HIDDEN, _PRIMARY = "__row", "__hidden", "__primary"
+_PRIOR_REASON, _PRIOR_DISPLAY = "__prior_reason", "__prior_display"
+_TOTAL, _ORDER, _FAM = "__total", "__order", "__fam"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A district's suppression settings; the state's minimum is a floor it cannot go under."""
+
+    min_n: int = 10  # R-SUP-1
+    state_min_n: int = 10
+    change_min_n: int | None = None  # R-SUP-7: n needed in BOTH years for a change; min_n if None
+
+    def __post_init__(self) -> None:
+        if self.state_min_n < 1 or self.min_n < 1:
+            raise ValueError(
+                f"minimum group sizes must be at least 1 (min_n={self.min_n}, "
+                f"state_min_n={self.state_min_n})"
+            )
+        if self.min_n < self.state_min_n:
+            raise ValueError(
+                f"min_n {self.min_n} is below the state's minimum group size of "
+                f"{self.state_min_n}: a district may only be stricter than its state"
+            )
+        if self.change_min_n is not None and self.change_min_n < self.min_n:
+            raise ValueError(
+                f"change_min_n {self.change_min_n} is below min_n {self.min_n}: a change "
+                "needs at least as many students as a single year"
+            )
+
+    @property
+    def change_n(self) -> int:
+        return self.min_n if self.change_min_n is None else self.change_min_n
+
+
+# --- top/bottom coding (R-SUP-3) -------------------------------------------------------------
+
+
+def bottom_band(n: int) -> int:
+    """The bottom-coding threshold b in % for a group of n (the top one is 100 − b).
+
+    The Utah band, widened for small n so that "≤b%" always includes one student
+    (b ≥ 100/n) and "≥(100−b)%" always includes everyone but one: otherwise "≤5%" for
+    16 students could only mean 0.
+    """
+    if n < 1:
+        raise ValueError(f"a group of {n} students has no rate to code")
+    band = next(b for smallest, b in BANDS if n >= smallest)
+    return max(band, -(-100 // n))
+
+
+def display_percent(rate: float, n: int, policy: Policy) -> tuple[str, str]:
+    """What a viewer sees for a rate of a group of n, and why: ("42%", ""), ("≤5%",
+    "BOTTOM_CODE"), ("≥95%", "TOP_CODE"), or ("n<10", "MIN_N") for a group too small."""
+    if n < policy.min_n:
+        return f"n<{policy.min_n}", MIN_N
+    b, percent = bottom_band(n), rate * 100
+    if percent <= b + EPSILON:
+        return f"≤{b}%", BOTTOM_CODE
+    if percent >= 100 - b - EPSILON:
+        return f"≥{100 - b}%", TOP_CODE
+    return f"{math.floor(percent + 0.5 + EPSILON)}%", ""
+
+
+def _bottom_band(n: pl.Expr) -> pl.Expr:
+    """bottom_band as an expression (null n gives null)."""
+    band: pl.Expr = pl.lit(BANDS[-1][1])
+    for smallest, b in reversed(BANDS[:-1]):
+        band = pl.when(n >= smallest).then(pl.lit(b)).otherwise(band)
+    one_student = (100 + n - 1) // n  # ceil(100 / n) in integers
+    return pl.when(n >= 1).then(pl.max_horizontal(band, one_student)).cast(pl.Int64)
+
+
+def _is_rate(metric: pl.Expr) -> pl.Expr:
+    """Rates are shown as percentages and coded; other metrics (means) as rounded numbers."""
+    return metric.str.ends_with("_rate") | metric.str.starts_with("level_share:")
+
+
+def _whole(x: pl.Expr) -> pl.Expr:
+    """x rounded half up to a whole number, as text (display_percent rounds the same way)."""
+    return (x + 0.5 + EPSILON).floor().cast(pl.Int64).cast(pl.String)
+
+
+# --- suppress --------------------------------------------------------------------------------
+
+
+def suppress(
+    aggregates: pl.DataFrame, policy: Policy, parents: Mapping[str, str] | None = None
+) -> pl.DataFrame:
+    """The aggregate table as viewers without student access may see it.
+
+    ``parents`` maps a school's org_code to its district's, so that a district's schools
+    are protected against the district's total (R-SUP-4d); without it they are not.
+    Rows keep their order; columns are exactly SCHEMA then SUPPRESSION_SCHEMA (other input
+    columns are dropped: suppression cannot know whether they are safe). A frame that
+    suppress already returned comes back unchanged.
+    """
+    frame = _prepare(aggregates, policy)
+    families = _families(frame, parents)
+    hidden = _complete(frame.get_column(_HIDDEN), families)
+    return _publish(frame.with_columns(hidden.alias(_HIDDEN)), policy)
+
+
+def _prepare(aggregates: pl.DataFrame, policy: Policy) -> pl.DataFrame:
+    """Typed columns, a row number and primary suppression (R-SUP-1).
+
+    A frame suppress already returned keeps its decisions: its hidden cells have no n any
+    more, and its coded ones no value, so they could not be decided again.
+    """
+    missing = [c for c in SCHEMA if c not in aggregates.columns]
+    if missing:
+        raise ValueError(f"the aggregate table lacks columns: {', '.join(missing)}")
+    duplicated = aggregates.select(pl.struct(KEY).is_duplicated().any()).item()
+    if duplicated:
+        raise ValueError(f"the aggregate table has several rows for one cell ({', '.join(KEY)})")
+    prior = all(c in aggregates.columns for c in SUPPRESSION_SCHEMA)
+    n = pl.col("n")
+    return aggregates.select(
+        *(pl.col(c).cast(t) for c, t in SCHEMA.items()),
+        _prior(prior, "reason", "").alias(_PRIOR_REASON),
+        _prior(prior, "display", "").alias(_PRIOR_DISPLAY),
+        (_prior(prior, "suppressed", False) | n.is_null() | (n < policy.min_n)).alias(_HIDDEN),
+        (~_prior(prior, "suppressed", False) & (n.is_null() | (n < policy.min_n))).alias(_PRIMARY),
+    ).with_row_index(_ROW)
+
+
+def _prior(present: bool, column: str, default: str | bool) -> pl.Expr:
+    """A column of an already suppressed frame, or its default for a fresh one."""
+    return pl.col(column).fill_null(default) if present else pl.lit(default)
+
+
+# --- families (R-SUP-4) ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Families:
+    """Every equation ``total = Σ members`` the table publishes, one row per cell in it.
+
+    ``cells`` has __fam (the equation), __row, __order and __total (is the cell the total).
+    __order ranks all cells by (n, group_value, grade, org_code): the members of one family
+    differ only in the one of those that names them, so the smallest-then-first-named
+    member of a family is simply its lowest __order, and ``rows[order]`` is its row.
+    """
+
+    cells: pl.DataFrame
+    rows: pl.Series
+
+
+def _families(frame: pl.DataFrame, parents: Mapping[str, str] | None) -> _Families:
+    """The equations of R-SUP-4a–d, built on integer codes of the key columns: joins on a
+    million rows of text are several times slower."""
+    ordered, links = _codes(frame, parents)
+    cells = ordered.lazy()
+    parts = [_group_families(cells), _grade_families(cells)]
+    if links is not None:
+        parts.append(_school_families(cells, links))
+    collected = pl.collect_all(parts)
+    offset, numbered = 0, []
+    for part in collected:  # a part's family numbers are below its height
+        numbered.append(part.with_columns(pl.col(_FAM).cast(pl.Int64) + offset))
+        offset += part.height
+    by_family = pl.concat(numbered).sort(_FAM)  # a sorted group_by key is several times faster
+    return _Families(by_family, ordered.get_column(_ROW))
+
+
+def _codes(
+    frame: pl.DataFrame, parents: Mapping[str, str] | None
+) -> tuple[pl.DataFrame, pl.LazyFrame | None]:
+    """The cells in __order, each text key as its rank among the column's values (so a
+    code orders like its name), flags saying which family role a cell can play, and the
+    school → district links in the same codes as org_code."""
+    districts = set((parents or {}).values())
+    enums = {
+        c: pl.Enum(sorted(_values(frame, c) | (districts if c == "org_code" else set())))
+        for c in KEY
+        if frame.schema[c] == pl.String()
+    }
+    text = {c: pl.col(c) for c in ("org_level", "grade", "group_type", "group_value")}
+    coded = frame.lazy().select(
+        _ROW,
+        *(pl.col(c).cast(enums[c]).to_physical() if c in enums else pl.col(c) for c in KEY),
+        "n",
+        (~text["group_type"].is_in([ALL, *NOT_PARTITIONS])).alias("__group_member"),
+        ((text["group_type"] == ALL) & (text["group_value"] == ALL)).alias("__everyone"),
+        (text["grade"] == ALL).alias("__all_grades"),
+        (text["org_level"] == SCHOOL).alias("__school"),
+    )
+    order = ["n", "group_value", "grade", "org_code", _ROW]  # null n: hidden, never picked
+    cells = coded.sort(order).with_row_index(_ORDER).collect()
+    if not parents:
+        return cells, None
+    links = pl.LazyFrame({"org_code": list(parents), "__parent": list(parents.values())})
+    as_org = pl.all().cast(pl.String).cast(enums["org_code"], strict=False).to_physical()
+    return cells, links.select(as_org).drop_nulls()
+
+
+def _values(frame: pl.DataFrame, column: str) -> set[str]:
+    return set(frame.get_column(column).drop_nulls().unique().to_list())
+
+
+def _group_families(cells: pl.LazyFrame) -> pl.LazyFrame:
+    """R-SUP-4a/b: the values of one group_type add up to "all students" (same org, year,
+    subject, grade and metric); a flag's true/false is the two-member case."""
+    base = ["org_code", "org_level", "school_year", "subject", "grade", "metric"]
+    members = cells.filter("__group_member")
+    return _link(members, cells.filter("__everyone"), base, ["group_type"])
+
+
+def _grade_families(cells: pl.LazyFrame) -> pl.LazyFrame:
+    """R-SUP-4c: the grades of one org, year, subject, group and metric add up to "all"."""
+    base = [k for k in KEY if k != "grade"]
+    members = cells.filter(~pl.col("__all_grades"))
+    return _link(members, cells.filter("__all_grades"), base, [])
+
+
+def _school_families(cells: pl.LazyFrame, links: pl.LazyFrame) -> pl.LazyFrame:
+    """R-SUP-4d: a district's schools add up to the district, cell by cell."""
+    members = cells.filter("__school").join(links, on="org_code")
+    totals = cells.filter(~pl.col("__school")).rename({"org_code": "__parent"})
+    base = ["__parent", "school_year", "subject", "grade", "group_type", "group_value", "metric"]
+    return _link(members, totals, base, [])
+
+
+def _link(
+    members: pl.LazyFrame, totals: pl.LazyFrame, base: list[str], extra: list[str]
+) -> pl.LazyFrame:
+    """Families (numbered from 0) of members sharing base + extra, each with its total
+    (the row sharing base). Members without a published total form no equation."""
+    keys = [*base, *extra]
+    total = totals.select(*base, pl.col(_ROW).alias("__t_row"), pl.col(_ORDER).alias("__t_ord"))
+    fams = members.select(keys).unique().join(total, on=base).with_row_index(_FAM)
+    in_family = members.join(fams.select(_FAM, *keys), on=keys)
+    member_rows = in_family.select(_FAM, _ROW, _ORDER, pl.lit(False).alias(_TOTAL))
+    total_rows = fams.select(
+        _FAM, pl.col("__t_row").alias(_ROW), pl.col("__t_ord").alias(_ORDER), pl.lit(True)
+    )
+    return pl.concat([member_rows, total_rows.rename({"literal": _TOTAL})])
+
+
+def _complete(hidden: pl.Series, families: _Families) -> pl.Series:
+    """Complementary suppression to a fixed point: no equation left with one hidden cell.
+
+    Each round hides at least one more cell or stops, so the loop ends within one round per
+    row; in practice it takes a handful. Later rounds look only at the families of the
+    cells the round before hid.
+    """
+    hidden, every = hidden.clone(), families.cells
+    active = every
+    for _ in range(hidden.len() + 1):
+        new = _round(hidden, active, families.rows)
+        if new.is_empty():
+            break
+        hidden.scatter(new, True)
+        touched = every.filter(pl.col(_ROW).is_in(new.implode())).get_column(_FAM)
+        active = every.filter(pl.col(_FAM).is_in(touched.unique().implode()))
+    return hidden
+
+
+def _round(hidden: pl.Series, cells: pl.DataFrame, rows: pl.Series) -> pl.Series:
+    """Rows to hide now: in each family with exactly one hidden cell, the smallest shown
+    member, or the total when every member is hidden."""
+    shown_member = ~pl.col(_HIDDEN) & ~pl.col(_TOTAL)
+    picks = (
+        cells.with_columns(hidden.gather(cells.get_column(_ROW)).alias(_HIDDEN))
+        .group_by(_FAM)
+        .agg(
+            pl.col(_HIDDEN).sum().alias("__unknown"),
+            pl.col(_ORDER).filter(shown_member).min().alias("__member"),
+            pl.col(_ROW).filter(pl.col(_TOTAL)).first().alias("__sum"),
+        )
+        .filter(pl.col("__unknown") == 1)
+    )
+    member = rows.gather(picks.get_column("__member").drop_nulls())
+    total = picks.filter(pl.col("__member").is_null()).get_column("__sum")
+    return pl.concat([member, total]).unique()
+
+
+# --- what is published -----------------------------------------------------------------------
+
+
+def _publish(frame: pl.DataFrame, policy: Policy) -> pl.DataFrame:
+    """Reasons, displayed text, and nulls wherever a number must not be public."""
+    prior, hidden = pl.col(_PRIOR_REASON), pl.col(_HIDDEN)
+    reason = (
+        pl.when(hidden & prior.is_in([MIN_N, COMPLEMENTARY]))
+        .then(prior)
+        .when(pl.col(_PRIMARY))
+        .then(pl.lit(MIN_N))
+        .when(hidden)
+        .then(pl.lit(COMPLEMENTARY))
+        .when(prior != "")
+        .then(prior)
+        .otherwise(_coding(policy))
+    )
+    out = frame.with_columns(reason.alias("reason")).with_columns(
+        pl.col(_HIDDEN).alias("suppressed"), _display(policy).alias("display")
+    )
+    return out.select(*_masked(policy), *SUPPRESSION_SCHEMA)
+
+
+def _coding(policy: Policy) -> pl.Expr:
+    """TOP_CODE / BOTTOM_CODE for shown rate cells in the coded bands, else ""."""
+    b, percent = _bottom_band(pl.col("n")), pl.col("value") * 100
+    rate = _is_rate(pl.col("metric")) & pl.col("value").is_not_null()
+    return (
+        pl.when(rate & (percent <= b + EPSILON))
+        .then(pl.lit(BOTTOM_CODE))
+        .when(rate & (percent >= 100 - b - EPSILON))
+        .then(pl.lit(TOP_CODE))
+        .otherwise(pl.lit(""))
+    )
+
+
+def _display(policy: Policy) -> pl.Expr:
+    """The text a viewer sees; ``reason`` is already set."""
+    reason, value, b = pl.col("reason"), pl.col("value"), _bottom_band(pl.col("n"))
+    return (
+        pl.when((reason == pl.col(_PRIOR_REASON)) & (reason != ""))
+        .then(pl.col(_PRIOR_DISPLAY))
+        .when(reason == MIN_N)
+        .then(pl.lit(f"n<{policy.min_n}"))
+        .when(reason == COMPLEMENTARY)
+        .then(pl.lit(HIDDEN_TEXT))
+        .when(reason == BOTTOM_CODE)
+        .then(pl.format("≤{}%", b))
+        .when(reason == TOP_CODE)
+        .then(pl.format("≥{}%", 100 - b))
+        .when(value.is_null())
+        .then(pl.lit(""))
+        .when(_is_rate(pl.col("metric")))
+        .then(_whole(value * 100) + "%")
+        .otherwise(_whole(value))
+    )
+
+
+def _masked(policy: Policy) -> list[pl.Expr]:
+    """SCHEMA's columns with hidden numbers nulled: everything of a suppressed cell, the
+    exact rate of a coded one, and a small count or complement (R-SUP-2)."""
+    hidden = pl.col("suppressed")
+    coded = pl.col("reason").is_in([TOP_CODE, BOTTOM_CODE])
+    n, count = pl.col("n"), pl.col("count")
+    small = (count < policy.min_n) | (n - count < policy.min_n)
+    out = []
+    for column, dtype in SCHEMA.items():
+        keep = ~hidden
+        if column != "n":  # a coded cell keeps its n: its display depends on it
+            keep = keep & ~coded
+        if column == "count":
+            keep = keep & ~small
+        expr = pl.col(column) if column not in NUMBERS else pl.when(keep).then(pl.col(column))
+        out.append(expr.cast(dtype).alias(column))
+    return out
+
+
+# --- year over year (R-SUP-7) ----------------------------------------------------------------
+
+CHANGE_SCHEMA: dict[str, pl.DataType] = {
+    **{k: SCHEMA[k] for k in KEY},
+    "prior_year": pl.Int16(),
+    "change": pl.Float64(),  # value − prior value: rate points as a fraction (0.03), or a mean
+    **SUPPRESSION_SCHEMA,  # display: "+3 pts" for rates, "+12" for means
+}
+
+
+def year_over_year(
+    aggregates: pl.DataFrame, policy: Policy, parents: Mapping[str, str] | None = None
+) -> pl.DataFrame:
+    """The change since the year before, for each cell present in both years.
+
+    Computed from the suppressed table (suppress runs first unless the frame is already
+    its output), so a change can never rebuild a hidden value from a shown one. Shown only
+    where both years are shown and both groups have at least change_min_n students;
+    otherwise CHANGE_MIN_N (a group too small), or the reason the other year is hidden.
+    """
+    done = all(c in aggregates.columns for c in SUPPRESSION_SCHEMA)
+    table = aggregates if done else suppress(aggregates, policy, parents)
+    before = table.select(
+        *CELL,
+        (pl.col("school_year") + 1).cast(pl.Int16).alias("school_year"),
+        pl.col("school_year").alias("prior_year"),
+        *(pl.col(c).alias(f"prior_{c}") for c in ("n", "value", "reason")),
+    )
+    both = table.join(before, on=list(KEY))
+    reason = _change_reason(policy)
+    return (
+        both.with_columns(
+            (pl.col("value") - pl.col("prior_value")).alias("change"), reason.alias("reason")
+        )
+        .select(
+            *(pl.col(c).cast(t) for c, t in CHANGE_SCHEMA.items() if c not in SUPPRESSION_SCHEMA),
+            (pl.col("reason") != "").alias("suppressed"),
+            pl.col("reason"),
+            _change_display(policy).alias("display"),
+        )
+        .with_columns(pl.when(~pl.col("suppressed")).then(pl.col("change")).alias("change"))
+    )
+
+
+def _change_reason(policy: Policy) -> pl.Expr:
+    """Why a change is hidden: a year too small (either n), else the other year's reason."""
+    reasons = [pl.col("reason"), pl.col("prior_reason")]
+    small = pl.any_horizontal(
+        (r == MIN_N) | (n < policy.change_n).fill_null(False)
+        for r, n in zip(reasons, [pl.col("n"), pl.col("prior_n")], strict=True)
+    )
+    other = pl.when(reasons[0] != "").then(reasons[0]).otherwise(reasons[1])
+    return pl.when(small).then(pl.lit(CHANGE_MIN_N)).otherwise(other)
+
+
+def _change_display(policy: Policy) -> pl.Expr:
+    """ "+3 pts" / "-2 pts" / "0 pts" for rates, "+12" for means; the token when hidden."""
+    change, rate = pl.col("change"), _is_rate(pl.col("metric"))
+    amount = pl.when(rate).then(change * 100).otherwise(change)
+    whole = (amount.abs() + 0.5 + EPSILON).floor().cast(pl.Int64) * amount.sign().cast(pl.Int64)
+    text = pl.when(whole > 0).then(pl.format("+{}", whole)).otherwise(whole.cast(pl.String))
+    return (
+        pl.when(pl.col("reason") == CHANGE_MIN_N)
+        .then(pl.lit(f"n<{policy.change_n}"))
+        .when(pl.col("reason") != "")
+        .then(pl.lit(HIDDEN_TEXT))
+        .when(change.is_null())
+        .then(pl.lit(""))
+        .when(rate)
+        .then(text + " pts")
+        .otherwise(text)
+    )
