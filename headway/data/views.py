@@ -250,6 +250,8 @@ def import_mapping_download(request: HttpRequest, code: UUID, icode: UUID) -> Ht
 @login_required
 def import_report_csv(request: HttpRequest, code: UUID, icode: UUID) -> HttpResponse:
     imp = get_import_for_user(request, code, icode)
+    rows = len(imp.report.get("detail", []))
+    record(request, "data.report_downloaded", org=imp.district, obj=imp, detail={"rows": rows})
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{imp.code}-problems.csv"'
     writer = csv.writer(response)

@@ -123,6 +123,7 @@ def test_a_refused_import_shows_and_downloads_its_problems(
         reverse("data-import-report", args=[coded_world.district.code, imp.code])
     ).content.decode()
     assert "'=HYPERLINK(1)" in csv_text, "formulas are neutralised in the CSV"
+    assert AuditEvent.objects.filter(action="data.report_downloaded").exists()
     client.post(reverse("data-import-retry", args=[coded_world.district.code, imp.code]))
     imp.refresh_from_db()
     assert imp.status == Import.Status.UPLOADED
