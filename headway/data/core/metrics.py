@@ -37,21 +37,12 @@ from typing import TypeIs
 import polars as pl
 
 from headway.data.core.aggregates import ALL, SCHEMA, empty
-from headway.data.core.schema import CHRONIC_ABSENCE_SHARE
+from headway.data.core.schema import CHRONIC_ABSENCE_SHARE, GROUP_FLAGS
 
 Z95 = 1.959964  # the normal 97.5 % quantile: every 95 % interval uses it, rates and means
 NOT_REPORTED = "NR"
 COMBO = "combo"
-FLAGS = (
-    "econ_disadvantaged",
-    "disability",
-    "english_learner",
-    "homeless",
-    "foster_care",
-    "military_connected",
-    "migrant",
-    "gifted",
-)
+FLAGS = GROUP_FLAGS
 GROUPS = ("race_ethnicity", "sex", *FLAGS)  # the students table's student-group columns
 FAY = ("fay_school", "fay_district")  # whether a row counts for its school / the district
 CELL = ("school_year", "subject", "grade")

@@ -149,6 +149,14 @@ TABLES: dict[Kind, tuple[Field, ...]] = {
     ),
 }
 
+# The students table's yes/no student groups (Hispanic is part of race/ethnicity, and the
+# counts_for_* flags say where a student counts, not who they are).
+GROUP_FLAGS = tuple(
+    f.name
+    for f in TABLES[Kind.STUDENTS]
+    if f.type == Type.BOOLEAN and f.name != "hispanic" and not f.name.startswith("counts_for")
+)
+
 # Rows are unique on these columns within a table.
 UNIQUE: dict[Kind, tuple[str, ...]] = {
     Kind.STUDENTS: ("student_id", "school_year"),
