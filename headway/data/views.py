@@ -132,12 +132,26 @@ def _receive(request: HttpRequest, form: UploadForm, district: Organization) -> 
                 storage.remove_quietly(Path(path))
         form.add_error("file", str(error))
         return None
-    saved = form.cleaned_data["saved"]
-    mapping = from_yaml(saved.yaml) if saved else propose(source.frame, name=imp.file_name)
+    mapping = _saved_or_proposed(request, form.cleaned_data["saved"], source.frame, imp.file_name)
     imp.detected, imp.mapping_yaml = source.detected, to_yaml(mapping)
     imp.save()
     record(request, "data.uploaded", org=district, obj=imp, detail={"sha256": imp.sha256})
     return imp
+
+
+def _saved_or_proposed(
+    request: HttpRequest, saved: SavedMapping | None, frame: pl.DataFrame, name: str
+) -> Mapping:
+    """The chosen saved mapping, or a fresh proposal when none was chosen or it no longer reads."""
+    if saved is not None:
+        try:
+            return from_yaml(saved.yaml, source=f"the saved mapping “{saved.name}”")
+        except MappingError as error:
+            messages.warning(
+                request,
+                _("%(error)s. A new mapping was proposed.") % {"error": str(error).rstrip(".")},
+            )
+    return propose(frame, name=name)
 
 
 def _frame(imp: Import) -> pl.DataFrame:
@@ -159,7 +173,11 @@ def import_detail(request: HttpRequest, code: UUID, icode: UUID) -> HttpResponse
         frame = _frame(imp)
     except ReadError as error:
         return _unreadable(request, imp, str(error))
-    mapping = from_yaml(imp.mapping_yaml)
+    try:
+        mapping = from_yaml(imp.mapping_yaml, source="the mapping")
+    except MappingError as error:
+        messages.error(request, str(error))
+        return redirect("data-import-yaml", code=imp.district.code, icode=imp.code)
     form = MappingForm(request.POST or None, mapping=mapping, frame=frame)
     if request.method == "POST" and "start" in request.POST and form.is_valid():
         return _start(request, imp, form.to_mapping(), form.cleaned_data["save_as"], frame)

@@ -238,3 +238,20 @@ def test_the_form_keeps_the_proposed_mapping_unchanged(name: str) -> None:
     submitted = MappingForm(data, mapping=proposal, frame=frame)
     assert submitted.is_valid(), submitted.errors
     assert submitted.to_mapping() == proposal
+
+
+def test_a_stale_mapping_never_breaks_the_pages(coded_world: World, client_for: SignIn) -> None:
+    client = client_for(coded_world.alice)
+    saved = SavedMapping.objects.create(
+        district=coded_world.district, name="Old layout", yaml="kinds: [gradebook]\n"
+    )
+    response = _upload(client, coded_world, GOOD_CSV.encode(), saved=str(saved.pk))
+    imp = Import.objects.get()
+    assert "A new mapping was proposed." in client.get(response["Location"]).content.decode()
+    Import.objects.filter(pk=imp.pk).update(mapping_yaml="columns: [oops")
+    url = reverse("data-import", args=[coded_world.district.code, imp.code])
+    broken = client.get(url)
+    assert broken["Location"] == reverse(
+        "data-import-yaml", args=[coded_world.district.code, imp.code]
+    )
+    assert "not valid YAML" in client.get(broken["Location"]).content.decode()
