@@ -36,6 +36,18 @@ METRICS = (
     "suspension_rate",  # students with ≥1 in- or out-of-school suspension / students
 )
 
+# The columns that name one cell of the table (everything but the numbers).
+KEY = (
+    "org_code",
+    "org_level",
+    "school_year",
+    "subject",
+    "grade",
+    "group_type",
+    "group_value",
+    "metric",
+)
+
 # Suppression adds these columns (suppression.py).
 SUPPRESSION_SCHEMA: dict[str, pl.DataType] = {
     "suppressed": pl.Boolean(),

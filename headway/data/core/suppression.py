@@ -54,7 +54,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from headway.data.core.aggregates import ALL, SCHEMA, SUPPRESSION_SCHEMA
+from headway.data.core.aggregates import ALL, KEY, SCHEMA, SUPPRESSION_SCHEMA
 
 REASONS = ("MIN_N", "COMPLEMENTARY", "TOP_CODE", "BOTTOM_CODE", "CHANGE_MIN_N")
 MIN_N, COMPLEMENTARY, TOP_CODE, BOTTOM_CODE, CHANGE_MIN_N = REASONS
@@ -64,16 +64,6 @@ HIDDEN_TEXT = "*"  # display of a cell hidden to protect another one (legend: CO
 BANDS = ((300, 1), (100, 2), (40, 5), (20, 10), (0, 20))
 EPSILON = 1e-9  # percent points: 0.05 * 100 is 5.000000000000001 in floating point
 
-KEY = (
-    "org_code",
-    "org_level",
-    "school_year",
-    "subject",
-    "grade",
-    "group_type",
-    "group_value",
-    "metric",
-)
 CELL = [k for k in KEY if k != "school_year"]  # a cell across years
 SCHOOL = "school"
 # group_types whose values do not add up to "all students": combos are overlapping subsets
