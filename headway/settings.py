@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "headway.orgs",
     "headway.ops",
     "headway.data",
+    "headway.explore",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ from headway.data.core.readers import ReadError
 from headway.data.core.schema import Kind, Problem, Report
 from headway.data.core.validate import normalize
 from headway.data.models import Coverage, Import, Snapshot
+from headway.data.signals import data_changed
 from headway.ops.models import WorkerHeartbeat
 from headway.orgs.models import Organization
 
@@ -169,13 +170,21 @@ def _make_current(snapshots: list[Snapshot]) -> None:
     for snapshot in snapshots:
         snapshot.save()
         _point_coverage_at(snapshot)
+    if snapshots:
+        _announce(snapshots[0].district)
 
 
 @transaction.atomic
 def rollback(snapshot: Snapshot) -> list[int]:
     """Make an earlier snapshot current again for every school year it covers."""
     _point_coverage_at(snapshot)
+    _announce(snapshot.district)
     return list(snapshot.years)
+
+
+def _announce(district: Organization) -> None:
+    """Tell whoever derives figures from the district's data, once the change is committed."""
+    transaction.on_commit(lambda: data_changed.send(sender=Organization, district=district))
 
 
 def fail_abandoned() -> int:

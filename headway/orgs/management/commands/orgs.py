@@ -17,12 +17,12 @@ from headway.orgs.roles import Role
 
 
 def find_org(ref: str, kind: str | None = None) -> Organization:
-    """An organization by its code (UUID) or its exact name."""
+    """An organization by its code (UUID), its own code (e.g. a state school code) or exact name."""
     orgs = Organization.objects.all() if kind is None else Organization.objects.filter(kind=kind)
     try:
         found = orgs.filter(code=UUID(ref))
     except ValueError:
-        found = orgs.filter(name=ref)
+        found = orgs.filter(local_id=ref) or orgs.filter(name=ref)
     if found.count() != 1:
         what = kind or "organization"
         raise CommandError(f"No single {what} is named or coded {ref!r}.")
