@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("headway.orgs.urls")),
     path("", include("headway.data.urls")),
+    path("", include("headway.explore.urls")),
     path("accounts/", include("headway.accounts.urls")),
     path("", include("headway.ops.urls")),
     path("admin/", admin.site.urls),

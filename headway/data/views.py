@@ -26,6 +26,7 @@ from headway.data.forms import MappingForm, UploadForm, YamlMappingForm
 from headway.data.models import KIND_CHOICES, Coverage, Import, SavedMapping, Snapshot
 from headway.data.schools import add_missing_schools
 from headway.data.tasks import run_import
+from headway.lib.sheets import safe_cell
 from headway.orgs.access import get_org_for_user
 from headway.orgs.models import Organization
 from headway.orgs.roles import Cap
@@ -284,13 +285,8 @@ def import_report_csv(request: HttpRequest, code: UUID, icode: UUID) -> HttpResp
             p["value"],
             p["message"],
         ]
-        writer.writerow([_safe_cell(str(c)) for c in cells])
+        writer.writerow([safe_cell(str(c)) for c in cells])
     return response
-
-
-def _safe_cell(text: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 # /o/<code>/data/imports/<icode>/cancel/

@@ -21,6 +21,7 @@ from headway.data import pipeline, storage
 from headway.data.core import metrics
 from headway.data.core.aggregates import KEY, SUPPRESSION_SCHEMA, empty
 from headway.data.core.schema import Kind
+from headway.data.core.similar import PROFILE_SCHEMA, school_profiles
 from headway.data.core.suppression import suppress
 from headway.explore.models import ReportingSettings, ResultsTable
 from headway.orgs.models import Organization
@@ -78,6 +79,32 @@ def compute(district: Organization) -> tuple[pl.DataFrame, pl.DataFrame]:
     return internal.join(marks, on=list(KEY), how="left", nulls_equal=True), public
 
 
+def level_order(results: pl.LazyFrame) -> list[str]:
+    """Performance levels from lowest to highest, by their students' average scale score.
+
+    Files name levels in their own words; the scores put them in order. Levels without
+    scores come last, by name.
+    """
+    if "performance_level" not in results.collect_schema():
+        return []
+    scored = "scale_score" in results.collect_schema()
+    mean = pl.col("scale_score").mean() if scored else pl.lit(None, pl.Float64)
+    levels = (
+        results.group_by("performance_level")
+        .agg(mean.alias("score"))
+        .drop_nulls("performance_level")
+        .sort("score", "performance_level", nulls_last=True)
+        .collect()
+    )
+    return [str(level) for level in levels.get_column("performance_level")]
+
+
+def _profiles(students: pl.LazyFrame) -> pl.DataFrame:
+    if "school_code" not in students.collect_schema():
+        return pl.DataFrame(schema=PROFILE_SCHEMA)
+    return school_profiles(students)
+
+
 def refresh(district: Organization) -> ResultsTable:
     """Compute and store the district's tables; the previous ones stay current on failure."""
     table = ResultsTable.objects.create(district=district)
@@ -89,6 +116,10 @@ def refresh(district: Organization) -> ResultsTable:
         table.public_path = str(folder / f"{table.code}-public.parquet")
         storage.write_parquet(internal, Path(table.internal_path))
         storage.write_parquet(public, Path(table.public_path))
+        table.profiles_path = str(folder / f"{table.code}-profiles.parquet")
+        profiles = _profiles(pipeline.current(district.pk, Kind.STUDENTS))
+        storage.write_parquet(profiles, Path(table.profiles_path))
+        table.levels = level_order(pipeline.current(district.pk, Kind.RESULTS))
         table.rows = internal.height
         table.years = sorted(int(y) for y in internal.get_column("school_year").unique())
         table.status = ResultsTable.Status.READY
@@ -106,7 +137,7 @@ def _prune(district: Organization) -> None:
     """Remove the files of ready tables older than the KEEP newest, and failed rows' leftovers."""
     ready = ResultsTable.objects.filter(district=district, status=ResultsTable.Status.READY)
     for old in ready[KEEP:]:
-        for path in filter(None, (old.internal_path, old.public_path)):
+        for path in filter(None, (old.internal_path, old.public_path, old.profiles_path)):
             storage.remove_quietly(Path(path))
         old.delete()
 

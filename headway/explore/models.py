@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -98,8 +99,14 @@ class ResultsTable(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.COMPUTING)
     internal_path = models.CharField(max_length=500, blank=True)
     public_path = models.CharField(max_length=500, blank=True)
+    profiles_path = models.CharField(
+        max_length=500, blank=True, help_text="Each school's enrollment and group shares."
+    )
     rows = models.BigIntegerField(default=0)
     years: models.JSONField[Any, Any] = models.JSONField(default=list)
+    levels: models.JSONField[Any, Any] = models.JSONField(
+        default=list, help_text="Performance levels from lowest to highest."
+    )
     error = models.TextField(blank=True)
     seconds = models.FloatField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -153,3 +160,18 @@ class Finding(models.Model):
     @property
     def shown_text(self) -> str:
         return self.edited_text or self.text
+
+    @property
+    def chart_query(self) -> str:
+        """The results page's parameters that show this finding's figures."""
+        f = self.filters
+        group_type = f.get("group_type", "all")
+        return urlencode(
+            {
+                "year": f.get("school_year", ""),
+                "subject": f.get("subject", ""),
+                "grade": f.get("grade", ""),
+                "metric": f.get("metric", ""),
+                "compare": group_type if group_type != "all" else "race_ethnicity",
+            }
+        )

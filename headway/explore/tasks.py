@@ -2,12 +2,15 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from headway.explore import cube
+from headway.explore import cube, findings
 from headway.orgs.models import Organization
 
 
 @task()
 def refresh_results(code: str) -> str:
-    """Recompute a district's results."""
+    """Recompute a district's results, then draft its findings again."""
     district = Organization.objects.get(code=code)
-    return cube.refresh(district).status
+    table = cube.refresh(district)
+    if table.status == table.Status.READY:
+        findings.redraft(district)
+    return table.status

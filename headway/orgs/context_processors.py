@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from headway.accounts.models import User
 from headway.orgs.access import reachable_for_request
-from headway.orgs.sections import SECTIONS
+from headway.orgs.sections import SECTIONS, section_of
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -28,5 +28,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_orgs": orgs,
         "nav_org": current,
         "nav_sections": SECTIONS,
-        "nav_section": match.kwargs.get("section") if match else None,
+        "nav_section": section_of(match.url_name or "", match.kwargs) if match else None,
     }

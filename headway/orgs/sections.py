@@ -15,6 +15,7 @@ class Section:
     summary: Promise
     coming: tuple[Promise, ...]
     url_name: str = ""  # the section's own page once built; empty: an empty-state page
+    url_prefixes: tuple[str, ...] = ()  # URL names starting so belong to this section
 
     @property
     def url(self) -> str:
@@ -42,6 +43,7 @@ SECTIONS = (
             _("Gaps, trends and comparisons with similar schools"),
         ),
         url_name="data-home",
+        url_prefixes=("data-", "explore-"),
     ),
     Section(
         "plan",
@@ -75,3 +77,10 @@ SECTIONS = (
     ),
 )
 SECTION_BY_SLUG = {section.slug: section for section in SECTIONS}
+
+
+def section_of(url_name: str, kwargs: dict[str, object]) -> str | None:
+    """The slug of the section a page belongs to, for the navigation's current item."""
+    if isinstance(kwargs.get("section"), str):
+        return str(kwargs["section"])
+    return next((s.slug for s in SECTIONS if url_name.startswith(s.url_prefixes or ("\0",))), None)

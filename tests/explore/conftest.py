@@ -5,11 +5,14 @@ from pathlib import Path
 import pytest
 
 from headway.data import pipeline
+from headway.data.core.demo_files import DemoSpec
+from headway.data.demo import import_demo_files
 from headway.data.core.mapping import propose, to_yaml
 from headway.data.core.readers import read_table
 from headway.data.models import Import
 from headway.data.schools import add_missing_schools
 from headway.explore import cube
+from headway.orgs.demo import DISTRICT_NAME, load_demo
 from headway.orgs.models import Organization
 from tests.conftest import World
 
@@ -40,3 +43,14 @@ def import_file(district: Organization, path: Path, *, refresh: bool = True) -> 
 def sgp_world(world: World) -> World:
     import_file(world.district, SGP)
     return world
+
+
+@pytest.fixture
+def demo_results(db: None) -> Organization:
+    """The demo district with three years of its data at a third of its size, computed."""
+    load_demo()
+    district = Organization.objects.get(kind="district", name=DISTRICT_NAME)
+    for imp in import_demo_files(district, DemoSpec(years=3, first_year=2023, scale=0.3)):
+        assert imp.status == Import.Status.DONE, imp.report
+    cube.refresh(district)
+    return district
