@@ -6,9 +6,9 @@ import pytest
 
 from headway.data import pipeline
 from headway.data.core.demo_files import DemoSpec
-from headway.data.demo import import_demo_files
 from headway.data.core.mapping import propose, to_yaml
 from headway.data.core.readers import read_table
+from headway.data.demo import import_demo_files
 from headway.data.models import Import
 from headway.data.schools import add_missing_schools
 from headway.explore import cube
