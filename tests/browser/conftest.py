@@ -20,6 +20,7 @@ from headway.orgs.demo import DEMO_PASSWORD, load_demo
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
 
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 375, "height": 740}
 HOME_URL = re.compile(r"^https?://[^/]+/$")
 
 AXE = Axe()

@@ -14,6 +14,7 @@ from headway.accounts.models import User
 from headway.orgs.access import reachable_orgs
 from headway.orgs.demo import DISTRICT_NAME, PEOPLE, logins
 from tests.browser.conftest import (
+    PHONE,
     assert_accessible,
     assert_no_horizontal_scroll,
     field,
@@ -79,7 +80,7 @@ def test_person_journey(page: Page, demo: None, email: str) -> None:
 
 
 def test_phone_journey(page: Page, demo: None) -> None:
-    page.set_viewport_size({"width": 375, "height": 740})
+    page.set_viewport_size(PHONE)
     sign_in(page, ADMIN)
     assert_no_horizontal_scroll(page)
     assert_accessible(page)
