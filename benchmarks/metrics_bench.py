@@ -111,9 +111,9 @@ def scans(work: Path) -> dict[Kind, pl.LazyFrame]:
 # --- 2. metrics.compute -------------------------------------------------------------------------
 
 
-def run_compute(work: Path) -> int:
+def the_cube(work: Path) -> pl.DataFrame:
     t = scans(work)
-    out = compute(
+    return compute(
         t[Kind.STUDENTS],
         t[Kind.RESULTS],
         t[Kind.ATTENDANCE],
@@ -121,7 +121,10 @@ def run_compute(work: Path) -> int:
         district_code=DISTRICT,
         options=OPTIONS,
     )
-    return out.height
+
+
+def run_compute(work: Path) -> int:
+    return the_cube(work).height
 
 
 # --- 3. the baselines ---------------------------------------------------------------------------
@@ -229,15 +232,7 @@ def run_naive(work: Path) -> int:
 
 def run_published(work: Path) -> int:
     """The full aggregation plus suppression: what a refresh computes (cube.compute)."""
-    t = scans(work)
-    internal = compute(
-        t[Kind.STUDENTS],
-        t[Kind.RESULTS],
-        t[Kind.ATTENDANCE],
-        t[Kind.DISCIPLINE],
-        district_code=DISTRICT,
-        options=OPTIONS,
-    )
+    internal = the_cube(work)
     codes = internal.filter(pl.col("org_level") == "school").get_column("org_code").unique()
     public = suppress(internal, Policy(), dict.fromkeys(codes.to_list(), DISTRICT))
     return public.height

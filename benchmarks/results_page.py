@@ -121,7 +121,8 @@ def main() -> None:
     admin = person("admin@example.org", district, "admin")
     viewer = person("viewer@example.org", school, "viewer")
     url = f"/o/{school.code}/data/results/"
-    print(f"largest school {largest}: {int(students['len'].max() or 0):,} student-years, {len(years)} years")
+    most = int(students["len"].max() or 0)
+    print(f"largest school {largest}: {most:,} student-years, {len(years)} years")
     print(f"{'page':<34} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
     health, health95, _ = measure(admin, "/health/")
     print(f"{'/health/ (baseline)':<34} {health:>10.1f} {health95:>8.1f} {'-':>8}")

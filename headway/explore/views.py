@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from headway.audit.log import record
+from headway.data.core.aggregates import PUBLISHED
 from headway.explore import cube, labels, page, peers, students
 from headway.explore.access import PUBLIC_PREVIEW, audience_for
 from headway.explore.cube import Results
@@ -29,22 +30,7 @@ from headway.orgs.models import Organization
 from headway.orgs.roles import Cap
 
 INTERNAL_NOTE = _("Internal: includes small groups. Not for public release.")
-EXPORT_COLUMNS = (
-    "org_code",
-    "school_year",
-    "subject",
-    "grade",
-    "group_type",
-    "group_value",
-    "metric",
-    "n",
-    "value",
-    "ci_low",
-    "ci_high",
-    "suppressed",
-    "reason",
-    "display",
-)
+EXPORT_COLUMNS = (*PUBLISHED, "display")
 
 
 def _load(request: HttpRequest, access: OrgAccess) -> tuple[Results, Filters, FilterForm] | None:

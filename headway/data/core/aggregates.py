@@ -55,6 +55,17 @@ SUPPRESSION_SCHEMA: dict[str, pl.DataType] = {
     "display": pl.String(),  # what viewers without student access see: "42%", "≤5%", "n<10"
 }
 
+# The columns a published table has, in order: pages' downloads and `headway metrics`.
+PUBLISHED = (
+    *(k for k in KEY if k != "org_level"),
+    "n",
+    "value",
+    "ci_low",
+    "ci_high",
+    "suppressed",
+    "reason",
+)
+
 
 def empty() -> pl.DataFrame:
     return pl.DataFrame(schema=SCHEMA)

@@ -6,26 +6,11 @@ from typing import Any
 import polars as pl
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from headway.data.core.aggregates import PUBLISHED
 from headway.explore import cube
 from headway.explore.cube import Audience
 from headway.orgs.management.commands.orgs import find_org
 from headway.orgs.models import Organization
-
-COLUMNS = (
-    "org_code",
-    "school_year",
-    "subject",
-    "grade",
-    "group_type",
-    "group_value",
-    "metric",
-    "n",
-    "value",
-    "ci_low",
-    "ci_high",
-    "suppressed",
-    "reason",
-)
 
 
 class Command(BaseCommand):
@@ -58,7 +43,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{district.name} has no results yet: import its data, or run with --recompute."
             )
-        frame = results.frame.select(COLUMNS)
+        frame = results.frame.select(PUBLISHED)
         if options["format"] == "json":
             self.stdout.write(json.dumps(frame.to_dicts(), ensure_ascii=False))
         else:
