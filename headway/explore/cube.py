@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
 import polars as pl
+from django.db.models import QuerySet
 
 from headway.data import pipeline, storage
-from headway.data.core import metrics
+from headway.data.core import metrics, rollup
 from headway.data.core.aggregates import KEY, SUPPRESSION_SCHEMA, empty
 from headway.data.core.schema import Kind
 from headway.data.core.similar import PROFILE_SCHEMA, school_profiles
@@ -107,30 +109,73 @@ def _profiles(students: pl.LazyFrame) -> pl.DataFrame:
 
 def refresh(district: Organization) -> ResultsTable:
     """Compute and store the district's tables; the previous ones stay current on failure."""
-    table = ResultsTable.objects.create(district=district)
+
+    def build(table: ResultsTable) -> pl.DataFrame:
+        internal, public = compute(district)
+        table.public_path = _write(table, "public", public)
+        table.profiles_path = _write(
+            table, "profiles", _profiles(pipeline.current(district.pk, Kind.STUDENTS))
+        )
+        table.levels = level_order(pipeline.current(district.pk, Kind.RESULTS))
+        return internal
+
+    return _stored(district, build)
+
+
+def refresh_network(network: Organization) -> ResultsTable:
+    """The network's own figures, rolled up from its districts' newest internal tables.
+
+    Only people with student access see them: a public network total would need the
+    districts' published tables and the network's suppressed together, which is not built,
+    so the public sees each district's own public figures instead.
+    """
+
+    def build(table: ResultsTable) -> pl.DataFrame:
+        tables = latest_of(network.members.filter(kind=Organization.Kind.DISTRICT))
+        frames = [
+            pl.scan_parquet(t.internal_path).filter(pl.col("org_level") == "district").collect()
+            for t in tables.values()
+        ]
+        table.levels = list(dict.fromkeys(level for t in tables.values() for level in t.levels))
+        return rollup.network(frames, network_code=org_code(network))
+
+    return _stored(network, build)
+
+
+def _write(table: ResultsTable, name: str, frame: pl.DataFrame) -> str:
+    path = results_dir(table.district) / f"{table.code}-{name}.parquet"
+    storage.write_parquet(frame, path)
+    return str(path)
+
+
+def _stored(org: Organization, build: Callable[[ResultsTable], pl.DataFrame]) -> ResultsTable:
+    """Run ``build`` (it returns the internal table and writes the others) into a new
+    ResultsTable, ready only once every file is written."""
+    table = ResultsTable.objects.create(district=org)
     started = time.perf_counter()
     try:
-        internal, public = compute(district)
-        folder = results_dir(district)
-        table.internal_path = str(folder / f"{table.code}-internal.parquet")
-        table.public_path = str(folder / f"{table.code}-public.parquet")
-        storage.write_parquet(internal, Path(table.internal_path))
-        storage.write_parquet(public, Path(table.public_path))
-        table.profiles_path = str(folder / f"{table.code}-profiles.parquet")
-        profiles = _profiles(pipeline.current(district.pk, Kind.STUDENTS))
-        storage.write_parquet(profiles, Path(table.profiles_path))
-        table.levels = level_order(pipeline.current(district.pk, Kind.RESULTS))
+        internal = build(table)
+        table.internal_path = _write(table, "internal", internal)
         table.rows = internal.height
         table.years = sorted(int(y) for y in internal.get_column("school_year").unique())
         table.status = ResultsTable.Status.READY
     except Exception as exc:
-        log.exception("results of district %s failed", district.code)
+        log.exception("results of %s failed", org.code)
         table.status = ResultsTable.Status.FAILED
         table.error = f"The results could not be computed ({type(exc).__name__})."
     table.seconds = time.perf_counter() - started
     table.save()
-    _prune(district)
+    _prune(org)
     return table
+
+
+def latest_of(orgs: QuerySet[Organization]) -> dict[int, ResultsTable]:
+    """The newest ready table of each organization, in one query."""
+    newest: dict[int, ResultsTable] = {}
+    ready = ResultsTable.objects.filter(district__in=orgs, status=ResultsTable.Status.READY)
+    for table in ready.order_by("created_at"):
+        newest[table.district_id] = table
+    return newest
 
 
 def _prune(district: Organization) -> None:
@@ -166,9 +211,11 @@ class Results:
 def load(district: Organization, audience: Audience, where: pl.Expr | None = None) -> Results:
     """The district's newest ready table for ``audience``, filtered by ``where``."""
     table = latest(district)
-    if table is None:
-        return Results(empty(), None, audience)
-    path = table.internal_path if audience is Audience.INTERNAL else table.public_path
+    path = "" if table is None else table.internal_path
+    if table is not None and audience is Audience.PUBLIC:
+        path = table.public_path  # a network's table has none: no public network total
+    if table is None or not path:
+        return Results(empty(), table, audience)
     scan = pl.scan_parquet(path)
     frame = (scan.filter(where) if where is not None else scan).collect()
     return Results(frame, table, audience)

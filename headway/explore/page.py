@@ -11,7 +11,7 @@ from headway.data.core.aggregates import ALL
 from headway.data.core.gaps import gaps, trends
 from headway.data.core.suppression import Policy
 from headway.data.core.words import capital
-from headway.explore import charts, labels
+from headway.explore import charts, cube, labels
 from headway.explore.charts import Chart
 from headway.explore.cube import Results, org_code
 from headway.explore.filters import Filters
@@ -217,6 +217,24 @@ def school_rows(
     )
     by_code = {c.org_code: c for c in _with_org(frame, results.internal)}
     return [(s, by_code[code].cell) for code, s in schools.items() if code in by_code]
+
+
+def district_rows(network: Organization, filters: Filters) -> list[tuple[Organization, Cell]]:
+    """Each member district's all-students figure, as its own internal table has it."""
+    districts = {d.pk: d for d in network.members.filter(kind=Organization.Kind.DISTRICT)}
+    found = cube.latest_of(network.members.filter(kind=Organization.Kind.DISTRICT))
+    rows = []
+    for pk, table in sorted(found.items(), key=lambda item: districts[item[0]].name):
+        frame = pl.scan_parquet(table.internal_path).filter(
+            filters.where()
+            & (pl.col("org_level") == "district")
+            & (pl.col("metric") == filters.metric)
+            & (pl.col("group_type") == ALL)
+        )
+        shown = cells(frame.collect(), internal=True)
+        if shown:
+            rows.append((districts[pk], shown[0]))
+    return rows
 
 
 @dataclass(frozen=True)

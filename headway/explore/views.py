@@ -33,15 +33,20 @@ INTERNAL_NOTE = _("Internal: includes small groups. Not for public release.")
 EXPORT_COLUMNS = (*PUBLISHED, "display")
 
 
+def _owner(org: Organization) -> Organization | None:
+    """Whose results table holds the organization's figures: its district's, or its own."""
+    return org if org.is_network else org.district()
+
+
 def _load(request: HttpRequest, access: OrgAccess) -> tuple[Results, Filters, FilterForm] | None:
     """The organization's rows and the filters the request asks for; None without data."""
-    district = access.org.district()
-    if district is None:
+    owner = _owner(access.org)
+    if owner is None:
         return None
     where = pl.col("org_code") == cube.org_code(access.org)
     if access.org.is_district:
         where = where | pl.col("org_level").eq("school")  # the district page lists its schools
-    results = cube.load(district, audience_for(request, access), where)
+    results = cube.load(owner, audience_for(request, access), where)
     own = results.frame.filter(pl.col("org_code") == cube.org_code(access.org))
     if own.is_empty():
         return None
@@ -66,11 +71,13 @@ def results(request: HttpRequest, code: UUID) -> HttpResponse:
         results_.table,
         results_.audience,
     )
-    district = org.district()
-    assert district is not None
-    built = page.build(org, mine, filters, cube.settings_for(district).policy())
+    owner = _owner(org)
+    assert owner is not None
+    built = page.build(org, mine, filters, cube.settings_for(owner).policy())
     if org.is_district:
         built.schools = page.school_rows(org, results_, filters)
+    if org.is_network:
+        built.schools = page.district_rows(org, filters)
     pool = request.GET.get("pool", "district")
     similar = (
         peers.similar(org, results_.audience, filters, pool if pool in peers.POOLS else "district")
@@ -89,7 +96,7 @@ def results(request: HttpRequest, code: UUID) -> HttpResponse:
         "can_list": results_.internal and access.can(Cap.VIEW_STUDENTS),
         "similar": similar,
         "features": peers.features(),
-        "in_network": district.networks.exists(),
+        "in_network": org.is_school and owner.networks.exists(),
         "findings": _findings(org, access),
         "can_decide": access.can(Cap.CONTRIBUTE),
     }
@@ -116,7 +123,7 @@ def _view(request: HttpRequest) -> dict[str, str]:
 def _pending(org: Organization) -> bool:
     """Whether the district has data whose results are still being computed."""
     district = org.district()
-    return district is not None and district.snapshots.exists()
+    return district is not None and district.snapshots.exists() and cube.latest(district) is None
 
 
 # /o/<code>/data/results/export.<fmt>
@@ -167,7 +174,7 @@ def _without(request: HttpRequest, *names: str) -> str:
 def student_list(request: HttpRequest, code: UUID) -> HttpResponse:
     """The students behind one group's figure, for people with student access; audited."""
     access = get_org_for_user(request, code, Cap.VIEW_STUDENTS)
-    loaded = _load(request, access)
+    loaded = None if access.org.is_network else _load(request, access)
     if loaded is None:
         return render(request, "explore/results_empty.html", {"org": access.org}, status=404)
     _results, filters, _form = loaded
