@@ -247,8 +247,7 @@ class _Scan:
     compressed: bool = False
     bom: str = ""  # "utf-8-sig" or "utf-16" when the file starts with one
     size: int = 0
-    lines: int = 0
-    bad_utf8_line: int | None = None  # first line that is not valid UTF-8
+    bad_utf8_at: int | None = None  # offset of the first byte that is not valid UTF-8
     cp1252_ok: bool = True
     cr_only: bool = False  # old Mac line endings: CR without LF
     decoder: codecs.IncrementalDecoder = field(
@@ -260,11 +259,13 @@ class _Scan:
             self._first(chunk, label)
         elif self.size < BINARY_WINDOW:
             _refuse_binary(chunk[: BINARY_WINDOW - self.size], self.bom, label)
-        self._check_utf8(chunk, final=False)
-        if self.cp1252_ok and any(b in chunk for b in CP1252_UNDEFINED):  # memchr: fast
-            self.cp1252_ok = False
+        # For speed: ASCII is valid UTF-8 and cp1252 alike, and isascii() is far faster than
+        # decoding. Only a chunk after one that ended inside a character must be decoded.
+        if not chunk.isascii() or self.decoder.getstate()[0]:
+            self._check_utf8(chunk, final=False)
+            if self.cp1252_ok and any(b in chunk for b in CP1252_UNDEFINED):  # memchr: fast
+                self.cp1252_ok = False
         self.size += len(chunk)
-        self.lines += chunk.count(b"\n")
 
     def _first(self, chunk: bytes, label: str) -> None:
         if chunk.startswith(codecs.BOM_UTF8):
@@ -275,15 +276,27 @@ class _Scan:
         self.cr_only = b"\r" in chunk and b"\n" not in chunk
 
     def _check_utf8(self, chunk: bytes, *, final: bool) -> None:
-        if self.bad_utf8_line is not None:
+        if self.bad_utf8_at is not None:
             return
         try:
             self.decoder.decode(chunk, final)
         except UnicodeDecodeError as err:
-            self.bad_utf8_line = self.lines + chunk[: max(err.start, 0)].count(b"\n") + 1
+            self.bad_utf8_at = self.size + max(err.start, 0)
 
     def finish(self) -> None:
         self._check_utf8(b"", final=True)
+
+    def bad_utf8_line(self) -> int | None:
+        """The first line that is not valid UTF-8, counted only when there is one (counting
+        every file's lines as it streams by would cost more than the rest of the scan)."""
+        if self.bad_utf8_at is None:
+            return None
+        lines, left = 1, self.bad_utf8_at
+        with self.source.open("rb") as raw:
+            while left > 0 and (chunk := raw.read(min(CHUNK, left))):
+                lines += chunk.count(b"\n")
+                left -= len(chunk)
+        return lines
 
 
 def _refuse_binary(window: bytes, bom: str, label: str) -> None:
@@ -322,17 +335,18 @@ def _choose_encoding(scan: _Scan, label: str, require_utf8: bool) -> tuple[str, 
         raise ReadError(label, EMPTY_MESSAGE, kind="empty")
     if scan.bom == "utf-16":
         found = "utf-16"
-    elif scan.bad_utf8_line is None:
+    elif scan.bad_utf8_at is None:
         return (scan.bom or "utf-8"), ""
     else:
         found = "cp1252" if scan.cp1252_ok else "latin-1"
+    line = scan.bad_utf8_line()
     if require_utf8:
-        where = f" (line {scan.bad_utf8_line})" if scan.bad_utf8_line else ""
+        where = f" (line {line})" if line else ""
         raise ReadError(label, f"is not UTF-8 text{where}: save it as UTF-8.", kind="encoding")
     if found == "utf-16":
         return found, ""
     note = (
-        f"Line {scan.bad_utf8_line} is not valid UTF-8, so the file was read as "
+        f"Line {line} is not valid UTF-8, so the file was read as "
         f"{ENCODING_NAMES[found]}; if accented letters look wrong, save it as UTF-8 and re-upload."
     )
     return found, note
@@ -486,17 +500,41 @@ def _trim_where_needed(frame: pl.DataFrame) -> pl.DataFrame:
     """
     if frame.width == 0:
         return frame
-    dirty = frame.select(_untrimmed(pl.col(c)).any() for c in frame.columns).row(0)
-    for column, trim in zip(frame.columns, dirty, strict=True):
+    columns = [frame.get_column(c) for c in frame.columns]
+    dirty = frame.select(_any_untrimmed(c) for c in columns).row(0)
+    for column, trim in zip(columns, dirty, strict=True):
+        if trim is None:  # a few sampled values did not cover the column: look at them all
+            trim = frame.select(_any_untrimmed(column, sampled=False)).item()
         if trim:
-            frame = frame.with_columns(_trimmed(column))
+            frame = frame.with_columns(_trimmed(column.name))
     return frame
 
 
-def _untrimmed(expr: pl.Expr) -> pl.Expr:
-    """True on values _trimmed would change: surrounding whitespace (the same Unicode
-    White_Space that strip_chars removes) or empty text."""
-    return expr.str.contains(r"^\s|\s$") | (expr == "")
+UNTRIMMED = r"^\s|\s$|^$"  # surrounding White_Space (what strip_chars removes), or empty text
+DISTINCT_SAMPLE = 10_000  # rows sampled to see how many distinct values a column holds
+FEW_VALUES = 4  # a column holding at most this many is compared with each of them
+
+
+def _any_untrimmed(column: pl.Series, *, sampled: bool = True) -> pl.Expr:
+    """True when some value of the column would change when trimmed; null when a sample
+    of a few values turned out not to cover the column (then call again, ``sampled=False``).
+
+    For speed: most columns hold a few distinct values (codes, flags, years), and looking at
+    each distinct value once is several times faster than matching every row. Up to
+    FEW_VALUES values, comparing every row with each beats even finding the distinct values.
+    A column of identifiers, where most sampled values differ, is matched row by row.
+    """
+    values = pl.col(column.name)
+    rows = column.gather_every(max(1, column.len() // DISTINCT_SAMPLE))
+    found = rows.drop_nulls().unique()
+    if sampled and 0 < len(found) <= FEW_VALUES:
+        if found.str.contains(UNTRIMMED).any():
+            return pl.lit(True).alias(column.name)
+        covered = pl.any_horizontal(values.is_null(), *(values == v for v in found))
+        return pl.when(covered.all()).then(pl.lit(False)).alias(column.name)
+    if len(found) * 10 <= len(rows):
+        values = values.unique()
+    return values.str.contains(UNTRIMMED).any()
 
 
 def _finish(frame: pl.DataFrame, header: list[str], label: str) -> pl.DataFrame:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import polars as pl
+from polars.expr.whenthen import ChainedThen, Then
 
 from headway.data.core.convert import (
     DTYPES,
@@ -47,8 +48,15 @@ ROW = "__row"  # 1-based data row of the source file
 SLOT = "__slot"  # which wide period/constant set a long row came from (0 for long files)
 RAW = "__raw_"  # prefix: the source text of a field, for messages
 BAD = "__bad_"  # prefix: the source text could not be converted
-GROUP = "__group"  # consecutive number of a key's rows once sorted by key
+GROUP = "__group"  # consecutive number of a key's rows once grouped by key
 INDEX = "__index"  # 0-based position of a row in the frame, to put columns in key order
+STUDENT_YEAR = UNIQUE[Kind.STUDENTS]  # every table's key starts with it
+SAME = "__same"  # the row has the same key as the row before it, in group order
+MAX_NEAR = 16  # a student-year's rows are compared pairwise when there are at most this many
+POSITION = "__position_"  # prefix: where a coded field's value is among its distinct values
+COMPARED = "__compared_"  # prefix: a number per distinct value of a list field, to compare rows
+SAMPLE_ROWS = 20_000  # rows sampled for a coded field's distinct values
+FEW_VALUES = 4  # up to this many distinct values, a lookup compares with each in turn
 DETAIL_PER_CHECK = DETAIL_LIMIT // 10  # details per check, so one flood cannot hide the rest
 MAX_GRADE_GAP = 2
 
@@ -94,7 +102,7 @@ def normalize(
     _run(converted, _checks(ctx, known_schools), ctx, report)
     progress("checked", frame.height)
     filled = _fill_missing(converted, ctx)
-    tables = {kind: _table(filled, kind, ctx, report) for kind in mapping.kinds}
+    tables = _tables(filled, ctx, report)
     progress("validated", frame.height)
     return Normalized(tables, report, frame.height, skipped)
 
@@ -116,6 +124,8 @@ class _Context:
     fields: dict[str, Field]
     staged: list[str]
     present: list[str] = field(init=False)  # fields with a value from the file (not constants)
+    # List fields are held as COMPARED numbers until a table needs them: their lists by number.
+    lists: dict[str, pl.Series] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         constant_only = set(self.mapping.constants) - set(self.mapping.columns)
@@ -236,43 +246,106 @@ def _convert(staged: pl.DataFrame, ctx: _Context) -> pl.DataFrame:
     converted once per distinct value and looked up, which is many times faster than
     running the text rules on every row.
     """
-    exprs = []
-    for name in (n for n in staged.columns if n in ctx.fields):
+    names = [n for n in staged.columns if n in ctx.fields]
+    coded = [n for n in names if ctx.fields[n].type in _CODED]
+    frame, distinct = _with_positions(staged, coded)
+    exprs = [pl.col(name).alias(RAW + name) for name in names]
+    for name in names:
         f = ctx.fields[name]
-        value = _mapped(pl.col(name), ctx.mapping.values.get(name, {}), f)
-        plain = f.type not in _CODED and is_plain(f, staged.get_column(name))
-        converted = convert(f, value, plain=plain)
-        bad = value.is_not_null() & converted.is_null()
         if f.type in _CODED:
-            converted, bad = _by_distinct(staged, name, f, converted, bad)
-        exprs += [pl.col(name).alias(RAW + name), converted.alias(name), bad.alias(BAD + name)]
-    return staged.with_columns(exprs)
+            exprs += _by_distinct(distinct[name], f, ctx, *_conversion(name, f, ctx, plain=True))
+        else:
+            plain = f.type in _NUMERIC or is_plain(f, staged.get_column(name))
+            exprs += _converted(name, f, ctx, plain=plain)
+    # Lazily, so that a conversion both kept and checked for failure runs once; in memory,
+    # as the streaming engine would cut the columns into new pieces, and eager steps on
+    # columns cut differently copy them all into one piece each first.
+    lazy = frame.lazy().with_columns(exprs).drop(POSITION + n for n in coded)
+    converted = lazy.collect(engine="in-memory")
+    # Numbers were converted as plain ones; thousands separators make them fail, and then
+    # the column is converted again with the clean-up (is_plain would read every row).
+    again = [n for n in names if ctx.fields[n].type in _NUMERIC and converted[BAD + n].any()]
+    exprs = [e for n in again for e in _converted(RAW + n, ctx.fields[n], ctx, plain=False)]
+    return converted.with_columns(exprs) if exprs else converted
+
+
+_NUMERIC = (Type.NUMBER, Type.INTEGER)
+
+
+def _conversion(source: str, f: Field, ctx: _Context, *, plain: bool) -> tuple[pl.Expr, pl.Expr]:
+    """The converted value of field ``f`` from the text column ``source``, and its bad flag."""
+    value = _mapped(pl.col(source), ctx.mapping.values.get(f.name, {}), f)
+    converted = convert(f, value, plain=plain)
+    return converted, value.is_not_null() & converted.is_null()
+
+
+def _converted(source: str, f: Field, ctx: _Context, *, plain: bool) -> list[pl.Expr]:
+    converted, bad = _conversion(source, f, ctx, plain=plain)
+    return [converted.alias(f.name), bad.alias(BAD + f.name)]
+
+
+def _with_positions(
+    staged: pl.DataFrame, names: list[str]
+) -> tuple[pl.DataFrame, dict[str, pl.Series]]:
+    """Each field's distinct values, and a POSITION column: where each row's value is among them.
+
+    For speed: the values a sample of rows holds are looked up in one pass (compared one
+    by one when there are very few), several times faster than hashing every row twice
+    (unique, then replace_strict). A field whose sample missed a value is looked up again
+    with all of its values.
+    """
+    distinct = {n: _sampled(staged.get_column(n)) for n in names}
+    positions = staged.select(_position(n, distinct[n]) for n in names)
+    for name in names:
+        if positions.get_column(POSITION + name).null_count() > staged[name].null_count():
+            distinct[name] = staged.get_column(name).drop_nulls().unique()
+            positions = positions.with_columns(staged.select(_position(name, distinct[name])))
+    return staged.hstack(positions), distinct
+
+
+def _sampled(column: pl.Series) -> pl.Series:
+    return column.gather_every(max(1, column.len() // SAMPLE_ROWS)).drop_nulls().unique()
+
+
+def _position(name: str, values: pl.Series) -> pl.Expr:
+    column = pl.col(name)
+    if not 0 < len(values) <= FEW_VALUES:
+        return column.cast(pl.Enum(values), strict=False).to_physical().alias(POSITION + name)
+    position: Then | ChainedThen = pl.when(column == values[0]).then(pl.lit(0, pl.UInt8))
+    for i, value in enumerate(values[1:], 1):
+        position = position.when(column == value).then(pl.lit(i, pl.UInt8))
+    return position.alias(POSITION + name)
 
 
 def _by_distinct(
-    staged: pl.DataFrame, name: str, f: Field, converted: pl.Expr, bad: pl.Expr
-) -> tuple[pl.Expr, pl.Expr]:
-    """The conversion and bad-flag expressions, evaluated on distinct values then looked up."""
-    if f.type == Type.CODES:  # looked up as "AS,WH", split back into a list afterwards
-        converted = converted.list.join(",")
-    table = staged.select(pl.col(name).unique().drop_nulls()).with_columns(
-        converted.alias("__converted"), bad.alias("__bad")
-    )
-    old = table.get_column(name)
-    dtype = pl.String() if f.type == Type.CODES else DTYPES[f.type]
-    looked_up = pl.col(name).replace_strict(
-        old, table.get_column("__converted"), default=None, return_dtype=dtype
-    )
+    values: pl.Series, f: Field, ctx: _Context, converted: pl.Expr, bad: pl.Expr
+) -> list[pl.Expr]:
+    """The field's converted column and bad flags, evaluated on distinct values then looked
+    up. A list field gets a COMPARED number instead of its lists, which a table turns back
+    into lists for its own rows only (for memory: a list per row is large)."""
+    name = values.name
+    table = values.to_frame().with_columns(converted.alias("__converted"), bad.alias("__bad"))
+    position = pl.col(POSITION + name)
     # Most files have no bad value at all: then the flag is a constant, not a second lookup.
-    bad_values = table.filter(pl.col("__bad")).get_column(name)
-    flags = (
-        pl.col(name).is_in(bad_values.implode()).fill_null(False)
-        if len(bad_values)
-        else pl.lit(False)
+    flags = table.get_column("__bad")
+    bad = pl.lit(flags).gather(position).fill_null(False) if flags.any() else pl.lit(False)
+    converted_values = table.get_column("__converted").cast(DTYPES[f.type])
+    if f.type != Type.CODES:
+        return [pl.lit(converted_values).gather(position).alias(name), bad.alias(BAD + name)]
+    # The same list gets the same number, so rows compare as numbers.
+    numbers = (converted_values.list.join(",").rank("dense") - 1).cast(pl.UInt32)
+    by_number = pl.DataFrame({"n": numbers, "list": converted_values}).drop_nulls("n")
+    ctx.lists[name] = by_number.unique("n", keep="first").sort("n").get_column("list")
+    return [pl.lit(numbers).gather(position).alias(COMPARED + name), bad.alias(BAD + name)]
+
+
+def _with_lists(rows: pl.DataFrame, ctx: _Context) -> pl.DataFrame:
+    """The list fields held as COMPARED numbers, as lists again."""
+    return rows.with_columns(
+        pl.lit(lists).gather(pl.col(COMPARED + name)).alias(name)
+        for name, lists in ctx.lists.items()
+        if COMPARED + name in rows.columns
     )
-    if f.type == Type.CODES:
-        looked_up = looked_up.str.split(",")
-    return looked_up, flags
 
 
 def _mapped(raw: pl.Expr, values: dict[str, str], f: Field) -> pl.Expr:
@@ -330,7 +403,8 @@ def _value_checks(f: Field) -> list[Check]:
         bad = pl.col(BAD + f.name)
         out.append(Check(_BAD_KIND[f.type], f.name, bad, lambda r: bad_message(f, _raw(r, f))))
     if f.required:
-        empty = pl.col(f.name).is_null() & pl.col(BAD + f.name).not_()
+        value = pl.col(COMPARED + f.name if f.type == Type.CODES else f.name)
+        empty = value.is_null() & pl.col(BAD + f.name).not_()
         message = f"{f.label} is required, but this row has none."
         out.append(Check("missing_value", f.name, empty, lambda _r: message))
     return out
@@ -385,7 +459,10 @@ def _days_check() -> Check:
 
 def _grade_gap_check() -> Check:
     def order(name: str) -> pl.Expr:
-        return pl.col(name).replace_strict(GRADE_ORDER, default=None, return_dtype=pl.Int8)
+        # For memory and speed: a lookup by position, not a hash table of every row's text.
+        grades = pl.Enum(list(GRADE_ORDER))
+        position = pl.col(name).cast(grades, strict=False).to_physical()
+        return pl.lit(pl.Series(list(GRADE_ORDER.values()), dtype=pl.Int8)).gather(position)
 
     def message(row: RowDict) -> str:
         return (
@@ -518,21 +595,31 @@ def _race_ethnicity(frame: pl.DataFrame) -> pl.Expr:
 
 def _fill_missing(frame: pl.DataFrame, ctx: _Context) -> pl.DataFrame:
     """Typed null columns for canonical fields this file does not give."""
-    missing = {n: f for n, f in ctx.fields.items() if n not in frame.columns}
+    missing = {n: f for n, f in ctx.fields.items() if n not in {*frame.columns, *ctx.lists}}
     return frame.with_columns(pl.lit(None, DTYPES[f.type]).alias(n) for n, f in missing.items())
 
 
-def _table(frame: pl.DataFrame, kind: Kind, ctx: _Context, report: Report) -> pl.DataFrame:
+def _tables(frame: pl.DataFrame, ctx: _Context, report: Report) -> dict[Kind, pl.DataFrame]:
     """The file's finest table keeps every row (duplicates are errors); the others take the
     first row per key (a long results file repeats each student-year once per subject)."""
     finest = max(ctx.mapping.kinds, key=lambda k: len(UNIQUE[k]))
-    if kind == finest:
-        _duplicates(frame, kind, ctx, report)
-        rows = frame
-    else:
-        rows = _first_per_key(frame, kind, ctx, report)
-    rows = _derive(rows, kind, ctx)
-    return rows.select(pl.col(n).cast(dtype) for n, dtype in table_schema(kind).items())
+    grouped: dict[tuple[str, ...], _Groups] = {}
+
+    def groups(key: tuple[str, ...]) -> _Groups:
+        if key not in grouped:
+            grouped[key] = _key_groups(frame, list(key))
+        return grouped[key]
+
+    tables = {}
+    for kind in ctx.mapping.kinds:
+        if kind == finest:
+            _duplicates(frame, kind, ctx, report, groups(STUDENT_YEAR))
+            rows = frame
+        else:
+            rows = _first_per_key(frame, kind, ctx, report, groups(UNIQUE[kind]))
+        rows = _derive(_with_lists(rows, ctx), kind, ctx)
+        tables[kind] = rows.select(pl.col(n).cast(dtype) for n, dtype in table_schema(kind).items())
+    return tables
 
 
 def _key_text(row: RowDict, kind: Kind) -> str:
@@ -545,24 +632,48 @@ def _key_text(row: RowDict, kind: Kind) -> str:
     return ", ".join(parts)
 
 
-def _duplicates(frame: pl.DataFrame, kind: Kind, ctx: _Context, report: Report) -> None:
+def _duplicates(
+    frame: pl.DataFrame, kind: Kind, ctx: _Context, report: Report, groups: _Groups
+) -> None:
     """Rows with the same key: every one of them is reported, naming the others."""
     key = list(UNIQUE[kind])
     complete = pl.all_horizontal(pl.col(k).is_not_null() for k in key if ctx.fields[k].required)
-    mask = pl.struct(key).is_duplicated() & complete
-    # Equal keys hash alike: the exact comparison runs only on rows whose key hash repeats.
-    maybe = frame.select(ROW, SLOT, *key, RAW + "student_id").filter(
-        pl.struct(key).hash().is_duplicated()
-    )
-    dups = maybe.filter(mask)
+    columns = frame.select(ROW, SLOT, *key, RAW + "student_id")
+    if groups.in_file_order and groups.longest <= MAX_NEAR:
+        repeated = _repeated_nearby(columns, key, groups)
+        dups = columns.filter(repeated & complete)
+    else:
+        # Equal keys hash alike: the exact comparison runs only on rows whose key hash repeats.
+        maybe = columns.filter(pl.struct(key).hash().is_duplicated())
+        dups = maybe.filter(pl.struct(key).is_duplicated() & complete)
     if dups.is_empty():
         return
     head = dups.head(DETAIL_PER_CHECK)
-    groups = dups.join(head.select(key), on=key, how="semi", nulls_equal=True)
-    rows = groups.group_by(key).agg(pl.col(ROW).unique().sort().alias("__rows"))
+    involved = dups.join(head.select(key), on=key, how="semi", nulls_equal=True)
+    rows = involved.group_by(key).agg(pl.col(ROW).unique().sort().alias("__rows"))
     head = head.join(rows, on=key, how="left", nulls_equal=True, maintain_order="left")
     problems = [_duplicate(row, kind, ctx) for row in head.to_dicts()]
     add_all(report, problems, dups.height)
+
+
+def _repeated_nearby(columns: pl.DataFrame, key: list[str], groups: _Groups) -> pl.Series:
+    """True on rows whose key another row of the same student-year run repeats.
+
+    Such rows are at most ``groups.longest - 1`` rows apart, so comparing each row with the
+    few rows before it finds every repeat without hashing the key of every row. Each pair
+    still in question is compared on one more key column at a time, so few values are
+    ever copied.
+    """
+    group, height = groups.frame.get_column(GROUP), columns.height
+    rest = [columns.get_column(k) for k in key if k not in STUDENT_YEAR]
+    repeated = pl.repeat(False, height, dtype=pl.Boolean, eager=True)
+    for distance in range(1, groups.longest):
+        same_group = group.slice(distance) == group.slice(0, height - distance)
+        later = same_group.arg_true() + distance
+        for values in reversed(rest):  # the last key columns tell most rows apart
+            later = later.filter(values.gather(later).eq_missing(values.gather(later - distance)))
+        repeated = repeated.scatter(pl.concat([later, later - distance]), True)
+    return repeated
 
 
 def _listed(rows: list[object], most: int = 10) -> str:
@@ -606,11 +717,13 @@ def _duplicate(row: RowDict, kind: Kind, ctx: _Context) -> Problem:
 _NOT_COMPARED = frozenset({"school_name"})
 
 
-def _first_per_key(frame: pl.DataFrame, kind: Kind, ctx: _Context, report: Report) -> pl.DataFrame:
+def _first_per_key(
+    frame: pl.DataFrame, kind: Kind, ctx: _Context, report: Report, groups: _Groups
+) -> pl.DataFrame:
     """One row per key, the earliest in the file; warn where a key's rows disagree.
 
-    Sorting by key then comparing each row with the one before is linear after the sort,
-    where a group-by counting distinct values per field slows down badly on millions of keys.
+    With the rows grouped by key, comparing each row with the one before is linear, where a
+    group-by counting distinct values per field slows down badly on millions of keys.
     """
     key = list(UNIQUE[kind])
     names = [
@@ -618,34 +731,56 @@ def _first_per_key(frame: pl.DataFrame, kind: Kind, ctx: _Context, report: Repor
         for f in TABLES[kind]
         if f.name in ctx.present and f.name not in key and f.name not in _NOT_COMPARED
     ]
-    keep = [ROW, SLOT, *(f.name for f in TABLES[kind] if f.name in frame.columns)]
-    # Only the key is sorted; each compared field is put in key order on its own, so the
-    # whole table is never copied in key order at once (that copy was the import's peak).
-    order = frame.select(*key, ROW, SLOT).with_row_index(INDEX).sort([*key, ROW, SLOT])
-    same = pl.all_horizontal(pl.col(k).eq_missing(pl.col(k).shift()) for k in key)
-    order = order.with_columns(same.not_().cum_sum().alias(GROUP))
-    index = order.get_column(INDEX)
-    for name in names:
-        ordered = order.with_columns(frame.get_column(name).gather(index))
-        differs = same & pl.col(name).ne_missing(pl.col(name).shift())
-        total = ordered.select(pl.col(GROUP).filter(differs).n_unique()).item()
+    keep = [ROW, SLOT, *(_compared(frame, f.name) for f in TABLES[kind])]
+    keep = [c for c in keep if c in frame.columns]
+    for name, total in _conflict_counts(frame, groups, names).items():
         if total:
-            ordered = ordered.with_columns(frame.get_column(RAW + name).gather(index))
-            add_all(report, _conflict_problems(ordered, name, ctx), total)
-    firsts = order.filter(same.not_()).get_column(INDEX)
+            ordered = groups.frame.with_columns(
+                groups.column(frame, _compared(frame, name)).alias(name),
+                groups.column(frame, RAW + name),
+            )
+            add_all(report, _conflict_problems(ordered, name, key, ctx), total)
+    if groups.in_file_order:
+        return frame.select(keep).filter(groups.frame.get_column(SAME).not_())
+    firsts = groups.frame.filter(pl.col(SAME).not_()).get_column(INDEX).sort()
     return frame.select(pl.col(keep).gather(firsts))
 
 
-def _conflict_problems(ordered: pl.DataFrame, name: str, ctx: _Context) -> list[Problem]:
-    """For the first conflicting keys: the first row and the first row that differs from it."""
+def _conflict_counts(frame: pl.DataFrame, groups: _Groups, names: list[str]) -> dict[str, int]:
+    """Per compared field, how many keys have rows that disagree on it."""
+
+    def count(name: str) -> pl.Expr:
+        differs = pl.col(SAME) & pl.col(name).ne_missing(pl.col(name).shift())
+        return pl.col(GROUP).filter(differs).n_unique().alias(name)
+
+    def column(name: str) -> pl.Series:
+        return groups.column(frame, _compared(frame, name)).alias(name)
+
+    if groups.in_file_order:  # the columns are used as they are: all fields at once
+        compared = groups.frame.with_columns(column(n) for n in names)
+        return compared.select(count(n) for n in names).row(0, named=True)
+    # One field at a time: the whole table is never copied in key order at once (that copy
+    # was the import's peak).
+    return {n: groups.frame.with_columns(column(n)).select(count(n)).item() for n in names}
+
+
+def _compared(frame: pl.DataFrame, name: str) -> str:
+    """The column to compare rows on: a list field's COMPARED stand-in when it has one."""
+    return COMPARED + name if COMPARED + name in frame.columns else name
+
+
+def _conflict_problems(
+    ordered: pl.DataFrame, name: str, key: list[str], ctx: _Context
+) -> list[Problem]:
+    """For the first conflicting keys in key order: the first row and the first row that
+    differs from it."""
+    adjacent = pl.col(SAME) & pl.col(name).ne_missing(pl.col(name).shift())
+    conflicting = ordered.filter(adjacent).unique(GROUP).sort(key).head(DETAIL_PER_CHECK)
+    rows = ordered.filter(pl.col(GROUP).is_in(conflicting.get_column(GROUP).implode()))
     first = pl.col(name).first().over(GROUP)
-    differs = pl.col(name).ne_missing(first)
-    groups = ordered.filter(differs).get_column(GROUP).unique(maintain_order=True)
-    rows = ordered.filter(pl.col(GROUP).is_in(groups.head(DETAIL_PER_CHECK).implode()))
     firsts = [pl.col(c).first().over(GROUP).alias(f"__first{c}") for c in (ROW, RAW + name)]
-    rows = (
-        rows.with_columns(firsts).filter(differs).unique(GROUP, keep="first", maintain_order=True)
-    )
+    rows = rows.with_columns(firsts).filter(pl.col(name).ne_missing(first))
+    rows = rows.unique(GROUP, keep="first", maintain_order=True).sort(key)
     return [_conflict(row, name, ctx) for row in rows.to_dicts()]
 
 
@@ -667,3 +802,55 @@ def _conflict(row: RowDict, name: str, ctx: _Context) -> Problem:
         value="" if later is None else str(later),
         severity="warning",
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Rows grouped by key
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Groups:
+    """A frame's rows grouped by key, each key's rows in file order.
+
+    ``frame`` holds INDEX (the row's position in the frame), ROW, SLOT, the key, SAME and
+    GROUP (consecutive numbers), group by group. ``in_file_order``: the frame's own order
+    already groups the rows, so INDEX counts up and no column needs to be put in order.
+    ``longest``: the most rows a key has (only counted in file order).
+    """
+
+    frame: pl.DataFrame
+    in_file_order: bool
+    longest: int = 0
+
+    def column(self, frame: pl.DataFrame, name: str) -> pl.Series:
+        """A column of ``frame`` in group order."""
+        series = frame.get_column(name)
+        return series if self.in_file_order else series.gather(self.frame.get_column(INDEX))
+
+
+def _key_groups(frame: pl.DataFrame, key: list[str]) -> _Groups:
+    """The rows grouped by key.
+
+    For speed: files usually give each key's rows together (a student's subjects one after
+    another), and then nothing needs sorting. That holds when no two runs of equal keys
+    share a key hash: equal keys hash alike, and a chance collision only costs the sort.
+    """
+    rows = frame.select(*key, ROW, SLOT).with_row_index(INDEX)
+    runs = rows.with_columns(_same_as_before(key))
+    heads = runs.filter(pl.col(SAME).not_())
+    if heads.select(pl.struct(key).hash().n_unique()).item() == heads.height:
+        starts = heads.get_column(INDEX)
+        lengths = starts.append(pl.Series([frame.height], dtype=starts.dtype)).diff().drop_nulls()
+        return _Groups(_numbered(runs), True, _int(lengths.max()) if len(lengths) else 0)
+    ordered = rows.sort([*key, INDEX]).with_columns(_same_as_before(key))
+    return _Groups(_numbered(ordered), False)
+
+
+def _same_as_before(key: list[str]) -> pl.Expr:
+    same = pl.all_horizontal(pl.col(k).eq_missing(pl.col(k).shift()) for k in key)
+    return (same & (pl.int_range(pl.len(), dtype=pl.UInt32) > 0)).alias(SAME)
+
+
+def _numbered(rows: pl.DataFrame) -> pl.DataFrame:
+    return rows.with_columns(pl.col(SAME).not_().cum_sum().alias(GROUP))

@@ -134,6 +134,46 @@ def test_it_falls_back_and_says_so_when_one_byte_is_not_utf8(tmp_path):
     assert table.frame.rows()[1] == ("ZoÃ«", "Bogotá")  # the UTF-8 letters are garbled: said so
 
 
+def test_it_finds_a_bad_byte_far_into_an_ascii_file_and_names_its_line(tmp_path):
+    rows = b"".join(b"%d,plain ascii\n" % i for i in range(200_000))  # several read chunks
+    table = read_bytes(tmp_path, b"id,city\n" + rows + b"7,Bogot\xe1\n")
+    assert table.detected.encoding == "cp1252"
+    assert table.detected.note.startswith("Line 200002 is not valid UTF-8")
+    assert table.frame.row(-1) == ("7", "Bogotá")
+
+
+@pytest.mark.parametrize("cut", [0, 1])
+def test_a_character_split_between_read_chunks_is_still_utf8(tmp_path, cut):
+    from headway.data.core.readers import CHUNK
+
+    head = b"id,name\n1,"
+    padding = b"x" * (CHUNK - len(head) - cut)  # "é" (2 bytes) straddles the chunk boundary
+    table = read_bytes(tmp_path, head + padding + "é\n2,b\n".encode())
+    assert table.detected.encoding == "utf-8"
+    assert table.frame.get_column("name").to_list() == ["x" * len(padding) + "é", "b"]
+
+
+def test_a_character_cut_short_at_the_end_of_a_read_chunk_is_not_utf8(tmp_path):
+    from headway.data.core.readers import CHUNK
+
+    head = b"id,name\n1,"
+    padding = b"x" * (CHUNK - len(head) - 1)  # the chunk ends in a lead byte; ASCII follows
+    table = read_bytes(tmp_path, head + padding + b"\xc3\n2,b\n")
+    assert table.detected.encoding == "cp1252"
+    assert table.frame.get_column("name").to_list() == ["x" * len(padding) + "Ã", "b"]
+
+
+def test_a_rare_untrimmed_value_in_a_column_of_codes_is_trimmed(tmp_path):
+    rows = [b"%d,Y" % i for i in range(100_000)]
+    rows[77_777] = b"77777,N "
+    rows[88_888] = b"88888,\xc2\xa0Y"  # a no-break space
+    table = read_bytes(tmp_path, b"id,flag\n" + b"\n".join(rows) + b"\n")
+    flags = table.frame.get_column("flag")
+    assert flags[77_777] == "N"
+    assert flags[88_888] == "Y"
+    assert flags.str.contains(r"^\s|\s$").sum() == 0
+
+
 def test_it_reads_utf16_with_a_bom(tmp_path):
     table = read_bytes(tmp_path, "a\tb\n1\té\n".encode("utf-16"))
     assert table.detected == Detected("csv", "utf-16", "\t")

@@ -388,6 +388,32 @@ def test_conflicting_demographics_warn_and_keep_the_first() -> None:
     assert result.tables[Kind.RESULTS].height == 3
 
 
+def test_conflict_details_name_the_first_students_by_key_whatever_the_file_order() -> None:
+    # Each student's two subjects come together, but the students come in descending order.
+    students = [str(9000 - i) for i in range(DETAIL_PER_CHECK + 5)]
+    changes: list[dict[str, str | None]] = [
+        {"ID": student, "SUBJECT": subject, "FRL": flag}
+        for student in students
+        for subject, flag in (("Mathematics", "Y"), ("Reading", "N"))
+    ]
+    frame = rows(*changes)
+    result = run(frame)
+    named = [p.message.split()[1] for p in result.report.detail]
+    assert named == sorted(students)[:DETAIL_PER_CHECK]
+    assert result.report.counts == {("warning", "conflicting_student"): len(students)}
+    kept = result.tables[Kind.STUDENTS].get_column("econ_disadvantaged")
+    assert kept.to_list() == [True] * len(students)
+
+
+def test_duplicates_are_found_whether_a_students_rows_come_together_or_not() -> None:
+    together = rows({}, {"ID": "1001"}, {"ID": "1001", "SUBJECT": "Reading"}, {})
+    apart = rows({}, {"ID": "1002"}, {"ID": "1001"}, {"ID": "1002", "SUBJECT": "Reading"})
+    for frame, duplicated in ((together, [1, 2]), (apart, [1, 3])):
+        result = run(frame)
+        assert sorted(p.row or 0 for p in result.report.detail) == duplicated
+        assert result.report.counts == {("error", "duplicate"): 2}
+
+
 def test_the_same_value_written_differently_is_no_conflict() -> None:
     frame = rows({"FRL": "Yes"}, {"ID": "1001", "SUBJECT": "Reading", "FRL": "y", "YEAR": "2024"})
     assert run(frame).report.counts == {}
