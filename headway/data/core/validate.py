@@ -24,6 +24,15 @@ from headway.data.core.convert import (
     unclean,
     year_label,
 )
+from headway.data.core.keyed import (
+    GROUP,
+    INDEX,
+    MAX_NEAR,
+    SAME,
+    Groups,
+    key_groups,
+    repeated_nearby,
+)
 from headway.data.core.mapping import (
     ROW_ID,
     Mapping,
@@ -48,11 +57,7 @@ ROW = "__row"  # 1-based data row of the source file
 SLOT = "__slot"  # which wide period/constant set a long row came from (0 for long files)
 RAW = "__raw_"  # prefix: the source text of a field, for messages
 BAD = "__bad_"  # prefix: the source text could not be converted
-GROUP = "__group"  # consecutive number of a key's rows once grouped by key
-INDEX = "__index"  # 0-based position of a row in the frame, to put columns in key order
 STUDENT_YEAR = UNIQUE[Kind.STUDENTS]  # every table's key starts with it
-SAME = "__same"  # the row has the same key as the row before it, in group order
-MAX_NEAR = 16  # a student-year's rows are compared pairwise when there are at most this many
 POSITION = "__position_"  # prefix: where a coded field's value is among its distinct values
 COMPARED = "__compared_"  # prefix: a number per distinct value of a list field, to compare rows
 SAMPLE_ROWS = 20_000  # rows sampled for a coded field's distinct values
@@ -603,11 +608,11 @@ def _tables(frame: pl.DataFrame, ctx: _Context, report: Report) -> dict[Kind, pl
     """The file's finest table keeps every row (duplicates are errors); the others take the
     first row per key (a long results file repeats each student-year once per subject)."""
     finest = max(ctx.mapping.kinds, key=lambda k: len(UNIQUE[k]))
-    grouped: dict[tuple[str, ...], _Groups] = {}
+    grouped: dict[tuple[str, ...], Groups] = {}
 
-    def groups(key: tuple[str, ...]) -> _Groups:
+    def groups(key: tuple[str, ...]) -> Groups:
         if key not in grouped:
-            grouped[key] = _key_groups(frame, list(key))
+            grouped[key] = key_groups(frame, list(key), carry=[ROW, SLOT])
         return grouped[key]
 
     tables = {}
@@ -633,14 +638,14 @@ def _key_text(row: RowDict, kind: Kind) -> str:
 
 
 def _duplicates(
-    frame: pl.DataFrame, kind: Kind, ctx: _Context, report: Report, groups: _Groups
+    frame: pl.DataFrame, kind: Kind, ctx: _Context, report: Report, groups: Groups
 ) -> None:
     """Rows with the same key: every one of them is reported, naming the others."""
     key = list(UNIQUE[kind])
     complete = pl.all_horizontal(pl.col(k).is_not_null() for k in key if ctx.fields[k].required)
     columns = frame.select(ROW, SLOT, *key, RAW + "student_id")
     if groups.in_file_order and groups.longest <= MAX_NEAR:
-        repeated = _repeated_nearby(columns, key, groups)
+        repeated = repeated_nearby(columns, key, groups, first=STUDENT_YEAR)
         dups = columns.filter(repeated & complete)
     else:
         # Equal keys hash alike: the exact comparison runs only on rows whose key hash repeats.
@@ -654,26 +659,6 @@ def _duplicates(
     head = head.join(rows, on=key, how="left", nulls_equal=True, maintain_order="left")
     problems = [_duplicate(row, kind, ctx) for row in head.to_dicts()]
     add_all(report, problems, dups.height)
-
-
-def _repeated_nearby(columns: pl.DataFrame, key: list[str], groups: _Groups) -> pl.Series:
-    """True on rows whose key another row of the same student-year run repeats.
-
-    Such rows are at most ``groups.longest - 1`` rows apart, so comparing each row with the
-    few rows before it finds every repeat without hashing the key of every row. Each pair
-    still in question is compared on one more key column at a time, so few values are
-    ever copied.
-    """
-    group, height = groups.frame.get_column(GROUP), columns.height
-    rest = [columns.get_column(k) for k in key if k not in STUDENT_YEAR]
-    repeated = pl.repeat(False, height, dtype=pl.Boolean, eager=True)
-    for distance in range(1, groups.longest):
-        same_group = group.slice(distance) == group.slice(0, height - distance)
-        later = same_group.arg_true() + distance
-        for values in reversed(rest):  # the last key columns tell most rows apart
-            later = later.filter(values.gather(later).eq_missing(values.gather(later - distance)))
-        repeated = repeated.scatter(pl.concat([later, later - distance]), True)
-    return repeated
 
 
 def _listed(rows: list[object], most: int = 10) -> str:
@@ -718,7 +703,7 @@ _NOT_COMPARED = frozenset({"school_name"})
 
 
 def _first_per_key(
-    frame: pl.DataFrame, kind: Kind, ctx: _Context, report: Report, groups: _Groups
+    frame: pl.DataFrame, kind: Kind, ctx: _Context, report: Report, groups: Groups
 ) -> pl.DataFrame:
     """One row per key, the earliest in the file; warn where a key's rows disagree.
 
@@ -746,7 +731,7 @@ def _first_per_key(
     return frame.select(pl.col(keep).gather(firsts))
 
 
-def _conflict_counts(frame: pl.DataFrame, groups: _Groups, names: list[str]) -> dict[str, int]:
+def _conflict_counts(frame: pl.DataFrame, groups: Groups, names: list[str]) -> dict[str, int]:
     """Per compared field, how many keys have rows that disagree on it."""
 
     def count(name: str) -> pl.Expr:
@@ -802,55 +787,3 @@ def _conflict(row: RowDict, name: str, ctx: _Context) -> Problem:
         value="" if later is None else str(later),
         severity="warning",
     )
-
-
-# ---------------------------------------------------------------------------------------
-# Rows grouped by key
-# ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Groups:
-    """A frame's rows grouped by key, each key's rows in file order.
-
-    ``frame`` holds INDEX (the row's position in the frame), ROW, SLOT, the key, SAME and
-    GROUP (consecutive numbers), group by group. ``in_file_order``: the frame's own order
-    already groups the rows, so INDEX counts up and no column needs to be put in order.
-    ``longest``: the most rows a key has (only counted in file order).
-    """
-
-    frame: pl.DataFrame
-    in_file_order: bool
-    longest: int = 0
-
-    def column(self, frame: pl.DataFrame, name: str) -> pl.Series:
-        """A column of ``frame`` in group order."""
-        series = frame.get_column(name)
-        return series if self.in_file_order else series.gather(self.frame.get_column(INDEX))
-
-
-def _key_groups(frame: pl.DataFrame, key: list[str]) -> _Groups:
-    """The rows grouped by key.
-
-    For speed: files usually give each key's rows together (a student's subjects one after
-    another), and then nothing needs sorting. That holds when no two runs of equal keys
-    share a key hash: equal keys hash alike, and a chance collision only costs the sort.
-    """
-    rows = frame.select(*key, ROW, SLOT).with_row_index(INDEX)
-    runs = rows.with_columns(_same_as_before(key))
-    heads = runs.filter(pl.col(SAME).not_())
-    if heads.select(pl.struct(key).hash().n_unique()).item() == heads.height:
-        starts = heads.get_column(INDEX)
-        lengths = starts.append(pl.Series([frame.height], dtype=starts.dtype)).diff().drop_nulls()
-        return _Groups(_numbered(runs), True, _int(lengths.max()) if len(lengths) else 0)
-    ordered = rows.sort([*key, INDEX]).with_columns(_same_as_before(key))
-    return _Groups(_numbered(ordered), False)
-
-
-def _same_as_before(key: list[str]) -> pl.Expr:
-    same = pl.all_horizontal(pl.col(k).eq_missing(pl.col(k).shift()) for k in key)
-    return (same & (pl.int_range(pl.len(), dtype=pl.UInt32) > 0)).alias(SAME)
-
-
-def _numbered(rows: pl.DataFrame) -> pl.DataFrame:
-    return rows.with_columns(pl.col(SAME).not_().cum_sum().alias(GROUP))
