@@ -209,6 +209,7 @@ class MappingForm(forms.Form):
             not_tested_levels=list(data["not_tested_levels"]),
             wide=self.mapping.wide,
             filters=self.mapping.filters,
+            percents=[f for f in self.mapping.percents if f in columns],
         )
 
     def _values(self, columns: dict[str, str]) -> dict[str, dict[str, str]]:

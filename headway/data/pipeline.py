@@ -18,7 +18,7 @@ from django.utils import timezone
 from headway.data import storage
 from headway.data.core.mapping import Mapping, MappingError, check, from_yaml
 from headway.data.core.readers import ReadError
-from headway.data.core.schema import Kind, Problem, Report
+from headway.data.core.schema import STUDENT_KINDS, Kind, Problem, Report
 from headway.data.core.validate import normalize
 from headway.data.models import Coverage, Import, Snapshot
 from headway.data.signals import data_changed
@@ -56,6 +56,14 @@ def register_file(
 
 def known_schools(imp: Import) -> set[str]:
     return set(imp.district.children.exclude(local_id="").values_list("local_id", flat=True))
+
+
+def _schools_to_check(imp: Import, mapping: Mapping) -> set[str] | None:
+    """The district's school codes, for files about its students. A school-level file
+    (schools) lists a whole state's schools, so its codes are not checked (None)."""
+    if not any(kind in STUDENT_KINDS for kind in mapping.kinds):
+        return None
+    return known_schools(imp)
 
 
 def report_to_json(report: Report) -> dict[str, Any]:
@@ -116,7 +124,7 @@ def _run(imp: Import) -> None:
         frame,
         mapping,
         file=imp.file_name,
-        known_schools=known_schools(imp),
+        known_schools=_schools_to_check(imp, mapping),
         on_progress=lambda _phase, n: _progress(imp, rows_validated=n),
         trimmed=True,  # the readers strip every cell
     )

@@ -21,7 +21,7 @@ def is_plain(f: Field, column: pl.Series) -> bool:
     no "27.0" endings in an ID column, no thousands separators in a number column."""
     if f.type == Type.TEXT and f.name in ID_FIELDS:
         return not column.str.ends_with(".0").any()
-    if f.type in (Type.NUMBER, Type.INTEGER):
+    if f.type in (Type.NUMBER, Type.INTEGER, Type.SHARE):
         return not column.str.contains(",", literal=True).any()
     return True
 
@@ -52,6 +52,7 @@ DTYPES: dict[Type, pl.DataType] = {
     Type.TEXT: pl.String(),
     Type.INTEGER: pl.Int32(),
     Type.NUMBER: pl.Float64(),
+    Type.SHARE: pl.Float64(),
     Type.BOOLEAN: pl.Boolean(),
     Type.YEAR: pl.Int16(),
     Type.CODE: pl.String(),
@@ -83,7 +84,7 @@ def convert(f: Field, value: pl.Expr, *, plain: bool = False) -> pl.Expr:
     match f.type:
         case Type.TEXT:
             return value if plain else _text(f, value)
-        case Type.NUMBER:
+        case Type.NUMBER | Type.SHARE:
             return _number(value, plain)
         case Type.INTEGER:
             return _integer(value, plain)

@@ -18,6 +18,11 @@ Conventions, also written at the top of every YAML file:
   number, for files without student IDs (study data such as Project STAR).
 * ``filters`` keeps only rows whose source column holds one of the listed values
   (e.g. SGP files' ``VALID_CASE: [VALID_CASE]``).
+* Shares (``econ_share``, ``proficiency_rate``, …) are stored from 0 to 1. ``percents``
+  lists the share fields whose COLUMN gives percents from 0 to 100 (``lunch: 39.8``), which
+  are divided by 100; ``propose`` lists a share column there when it holds a value above 1.
+* A ``schools`` mapping (public school-level files, no student ID) cannot be combined with
+  the student tables in one mapping: its rows are schools, theirs are students.
 """
 
 from __future__ import annotations
@@ -32,9 +37,9 @@ import yaml
 from headway.data.core.convert import canonical_text, convert_one
 from headway.data.core.schema import (
     GRADES,
+    KEY,
     SUBJECTS,
     TABLES,
-    UNIQUE,
     Field,
     Kind,
     Problem,
@@ -75,6 +80,7 @@ class Mapping:
     not_tested_levels: list[str]
     wide: Wide | None = None
     filters: dict[str, list[str]] = field(default_factory=dict)
+    percents: list[str] = field(default_factory=list)  # share fields whose column is 0–100
 
 
 def fields_of(kinds: Iterable[Kind]) -> dict[str, Field]:
@@ -101,10 +107,14 @@ def mapping_problems(m: Mapping) -> list[tuple[Path, str]]:
     """Everything wrong with a mapping on its own, each with the YAML key path it concerns."""
     if not m.kinds:
         return [(("kinds",), "list at least one table: " + ", ".join(Kind))]
+    if Kind.SCHOOLS in m.kinds and len(m.kinds) > 1:
+        message = "schools cannot share a mapping with student tables; import them separately"
+        return [(("kinds",), message)]
     known = fields_of(m.kinds)
     out = _field_name_problems(m, known)
     if out:
         return out
+    out += _percent_problems(m, known)
     out += _value_problems(m, known)
     out += _overlap_problems(m)
     if m.wide is not None:
@@ -137,6 +147,21 @@ def _field_name_problems(m: Mapping, known: dict[str, Field]) -> list[tuple[Path
                 else "expected one of " + ", ".join(n for n, f in known.items() if not f.derived)
             )
             out.append((path, f"'{name}' is not a field of {', '.join(m.kinds)}; {hint}"))
+    return out
+
+
+def _percent_problems(m: Mapping, known: dict[str, Field]) -> list[tuple[Path, str]]:
+    """``percents`` names share fields read from a column (a constant is already 0–1)."""
+    from_columns = set(m.columns) | (set(m.wide.groups) if m.wide is not None else set())
+    shares = [n for n, f in known.items() if f.type == Type.SHARE]
+    out: list[tuple[Path, str]] = []
+    for i, name in enumerate(m.percents):
+        path = ("percents", str(i))
+        if name not in shares:
+            expected_shares = ", ".join(shares) or f"none in {', '.join(m.kinds)}"
+            out.append((path, f"'{name}' is not a share field; expected {expected_shares}"))
+        elif name not in from_columns:
+            out.append((path, f"'{name}' is not read from a column, so it has no percents"))
     return out
 
 
@@ -176,6 +201,8 @@ def expected(f: Field) -> str:
             return "true or false (Yes/No, Y/N, 1/0 also work)"
         case Type.YEAR:
             return "a school year such as 2024-25"
+        case Type.SHARE:
+            return "a share from 0 to 1 (e.g. 0.25)"
         case Type.NUMBER | Type.INTEGER:
             return "a number"
         case _:
@@ -349,12 +376,14 @@ _HEADER = """\
 # year they start in ("2020" or "2020-21" mean 2020-21). In the file itself a bare year in
 # a school-year column means the year it ends in, hence entries like '2021': '2020'.
 # An empty target means "no value". student_id: __row__ numbers rows as row-1, row-2, ...
+# Shares are stored from 0 to 1; "percents" lists share fields whose column gives 0-100.
 """
 
 _TOP_KEYS = (
     "name",
     "kinds",
     "filters",
+    "percents",
     "columns",
     "values",
     "constants",
@@ -371,14 +400,16 @@ def to_yaml(m: Mapping) -> str:
         "name": m.name,
         "kinds": [k.value for k in m.kinds],
         "filters": m.filters,
+        "percents": m.percents,
         "columns": m.columns,
         "values": m.values,
         "constants": m.constants,
         "proficient_levels": m.proficient_levels,
         "not_tested_levels": m.not_tested_levels,
     }
-    if not m.filters:
-        del data["filters"]
+    for optional in ("filters", "percents"):
+        if not data[optional]:
+            del data[optional]
     if m.wide is not None:
         data["wide"] = {k: getattr(m.wide, k) for k in _WIDE_KEYS}
     body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
@@ -456,6 +487,7 @@ class _Reader:
             not_tested_levels=self.strings(top.get("not_tested_levels"), ("not_tested_levels",)),
             wide=None if wide is None else self.wide(wide),
             filters=self.lists(top.get("filters"), ("filters",)),
+            percents=self.strings(top.get("percents"), ("percents",)),
         )
 
     def wide(self, data: object) -> Wide:
@@ -575,6 +607,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "schoolidentifier",
         "school",
         "sch",
+        "bcode",
     ),
     "school_name": ("schoolname", "buildingname", "schname", "schoolnm"),
     "grade": ("grade", "gradelevel", "enrolledgrade", "currentgrade", "gradeenrolled", "grd", "gr"),
@@ -649,6 +682,96 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "class_id": ("classid", "sectionid", "classsectionid", "section", "class"),
     "teacher_id": ("teacherid", "instructornumber", "instructorid", "staffid", "teachernumber"),
     "teacher_name": ("teachername", "instructorname", "staffname"),
+    # School-level files (schools): a district's code, counts and shares of students.
+    "district_code": (
+        "districtcode",
+        "districtid",
+        "districtnumber",
+        "distid",
+        "distcode",
+        "dcode",
+        "leaid",
+        "leacode",
+        "district",
+    ),
+    "level": ("schoollevel", "level", "schooltype"),
+    "enrollment": (
+        "enrollment",
+        "enrolment",
+        "enrol",
+        "enroll",
+        "totalenrollment",
+        "enrolled",
+        "membership",
+        "students",
+        "studentcount",
+    ),
+    "econ_share": (
+        "econshare",
+        "pctecondis",
+        "percentecondis",
+        "pctfrl",
+        "percentfrl",
+        "pctfreelunch",
+        "percentfreelunch",
+        "pctlunch",
+        "frl",
+        "freelunch",
+        "lunch",
+        "econ",
+        "econdis",
+        "ecodis",
+        "economicallydisadvantaged",
+    ),
+    "el_share": (
+        "elshare",
+        "pctell",
+        "percentell",
+        "pctel",
+        "percentel",
+        "pctlep",
+        "ell",
+        "el",
+        "lep",
+        "englishlearners",
+        "english",
+    ),
+    "swd_share": (
+        "swdshare",
+        "pctswd",
+        "percentswd",
+        "pctiep",
+        "percentiep",
+        "pctsped",
+        "swd",
+        "iep",
+        "sped",
+        "specialeducation",
+        "disability",
+    ),
+    "proficiency_rate": (
+        "proficiencyrate",
+        "percentproficient",
+        "pctproficient",
+        "proficient",
+        "proficiency",
+        "percentsatisfactory",
+        "pctsatisfactory",
+        "satisfactory",
+        "passrate",
+        "math4",
+        "read4",
+        "math7",
+        "read7",
+    ),
+    "mean_scale_score": (
+        "meanscalescore",
+        "averagescalescore",
+        "avgscalescore",
+        "meanscore",
+        "averagescore",
+        "avgscore",
+    ),
 }
 
 # Stems of wide columns that are a subject's scale score (STAR: readk, math1, …).
@@ -670,8 +793,10 @@ _KIND_MARKERS: dict[Kind, frozenset[str]] = {
     Kind.DISCIPLINE: frozenset({"incidents", "in_school_suspensions", "out_of_school_suspensions"}),
     Kind.CLASSES: frozenset({"class_id", "teacher_id"}),
 }
-_KEY_NAMES = frozenset(f.name for kind in UNIQUE for f in TABLES[kind][:3])
+_KEY_NAMES = frozenset(f.name for f in KEY)
 _STUDENT_MARKERS = frozenset(f.name for f in TABLES[Kind.STUDENTS]) - _KEY_NAMES
+# Fields whose numbers (an enrollment, a percent) say a file describes schools, not students.
+_SCHOOL_MARKERS = ("enrollment", "econ_share", "el_share", "swd_share", "proficiency_rate")
 MAX_DISTINCT = 200  # more distinct values than this: not a column of codes
 
 
@@ -681,13 +806,15 @@ def normalized_header(header: str) -> str:
 
 def propose(frame: pl.DataFrame, *, name: str = "") -> Mapping:
     """A first mapping for a file, from its headers and distinct values, for people to review."""
-    wide = _propose_wide(frame)
+    school_level = _school_level(_match_columns(frame.columns), frame)
+    wide = None if school_level else _propose_wide(frame)
     used = {c for g in wide.groups.values() for c in g} if wide else set()
     columns = _match_columns([c for c in frame.columns if c not in used])
     m = Mapping(name, [], columns, {}, {}, [], [], wide=wide)
     _add_race(m, frame)
-    m.kinds = _kinds(m)
+    m.kinds = [Kind.SCHOOLS] if school_level else _kinds(m)
     _drop_foreign_fields(m)
+    m.percents = [f for f in _SCHOOL_MARKERS[1:] if f in m.columns and _above_one(frame, m, f)]
     m.values = _value_maps(m, frame)
     _add_levels(m, frame)
     _add_subject_constant(m, name)
@@ -713,6 +840,33 @@ def _match_columns(headers: list[str]) -> dict[str, str]:
         if found is not None:
             out[f] = found
     return out
+
+
+def _school_level(columns: dict[str, str], frame: pl.DataFrame) -> bool:
+    """A file of schools, not students: no student ID, and a column such as an enrollment or
+    a share holding numbers other than 0 and 1, where a student file has yes/no flags."""
+    if "student_id" in columns:
+        return False
+    return any(_counts(frame.get_column(columns[f])) for f in _SCHOOL_MARKERS if f in columns)
+
+
+def _numbers(column: pl.Series) -> pl.Series:
+    """A text column as numbers (thousands separators dropped); null where not a number."""
+    text = column.cast(pl.String).str.strip_chars().str.replace_all(",", "", literal=True)
+    return text.cast(pl.Float64, strict=False)
+
+
+def _counts(column: pl.Series) -> bool:
+    """Every value is a number and some are neither 0 nor 1."""
+    numbers = _numbers(column)
+    given = column.cast(pl.String).str.strip_chars().replace("", None).drop_nulls().len()
+    known = numbers.drop_nulls()
+    return given > 0 and known.len() == given and known.is_in([0.0, 1.0]).not_().any()
+
+
+def _above_one(frame: pl.DataFrame, m: Mapping, name: str) -> bool:
+    """A share column with a value above 1 gives percents (0–100), not proportions."""
+    return bool((_numbers(frame.get_column(m.columns[name])) > 1).any())
 
 
 def _kinds(m: Mapping) -> list[Kind]:
@@ -765,11 +919,14 @@ def _sources(m: Mapping, f: str) -> list[str]:
     return []
 
 
+_AS_WRITTEN = (Type.TEXT, Type.NUMBER, Type.INTEGER, Type.SHARE)  # no translations proposed
+
+
 def _value_maps(m: Mapping, frame: pl.DataFrame) -> dict[str, dict[str, str]]:
     out = dict(m.values)
     for name, f in fields_of(m.kinds).items():
         cols = _sources(m, name)
-        if not cols or name in out or f.type in (Type.TEXT, Type.NUMBER, Type.INTEGER):
+        if not cols or name in out or f.type in _AS_WRITTEN:
             continue
         values = _distinct(frame, cols)
         if len(values) <= MAX_DISTINCT:

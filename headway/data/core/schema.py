@@ -1,5 +1,8 @@
 """Headway's canonical student data: the tables, their fields, types and allowed codes.
 
+Every table but one is keyed by student (STUDENT_KINDS); ``schools`` holds public
+school-level figures, one row per school and school year.
+
 Every import is normalized to these tables, whatever the source's own vocabulary.
 Plain Python, no Django: the analytical core is tested and benchmarked on its own.
 docs/data.md describes the same schema for people; a test keeps the two in step.
@@ -19,6 +22,7 @@ class Kind(StrEnum):
     ATTENDANCE = "attendance"  # one row per student and school year
     DISCIPLINE = "discipline"  # one row per student and school year
     CLASSES = "classes"  # one row per student, year, subject and class
+    SCHOOLS = "schools"  # one row per school and school year, from public school-level files
 
 
 class Type(StrEnum):
@@ -26,6 +30,7 @@ class Type(StrEnum):
     INTEGER = "integer"
     NUMBER = "number"
     BOOLEAN = "boolean"
+    SHARE = "share"  # a share of students, stored 0–1 (a mapping's ``percents`` reads 0–100)
     YEAR = "year"  # a school year, stored as the calendar year it starts in (2024 → 2024–25)
     CODE = "code"  # one of Field.codes
     CODES = "codes"  # a set of Field.codes (race)
@@ -36,6 +41,8 @@ RACES = ("AM", "AS", "BL", "PI", "WH")  # the five OMB race categories
 RACE_ETHNICITY = ("HI", "MU", *RACES, "NR")  # reporting category, derived (standards §2.3)
 SEXES = ("F", "M", "X")
 SUBJECTS = ("ela", "math", "science", "social_studies", "other")
+# School levels: the codes of headway.orgs.models.Organization.Level (a test keeps them equal).
+LEVELS = ("elementary", "middle", "high", "k8", "k12", "other")
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,10 @@ class Field:
 
 def _flag(name: str, label: str, help: str = "") -> Field:
     return Field(name, Type.BOOLEAN, label, help=help)
+
+
+def _share(name: str, label: str, help: str) -> Field:
+    return Field(name, Type.SHARE, label, help=help)
 
 
 # Fields that identify the student-year; they appear in every table.
@@ -147,7 +158,37 @@ TABLES: dict[Kind, tuple[Field, ...]] = {
         Field("teacher_id", Type.TEXT, "Teacher ID", required=True),
         Field("teacher_name", Type.TEXT, "Teacher name"),
     ),
+    Kind.SCHOOLS: (
+        Field(
+            "school_code",
+            Type.TEXT,
+            "School code",
+            required=True,
+            help="The school's code in the file (a state's code for public files).",
+        ),
+        Field("school_year", Type.YEAR, "School year", required=True),
+        Field("school_name", Type.TEXT, "School name"),
+        Field("district_code", Type.TEXT, "District code"),
+        Field("level", Type.CODE, "School level", codes=LEVELS),
+        Field("enrollment", Type.INTEGER, "Enrollment", help="Students enrolled."),
+        _share(
+            "econ_share",
+            "Economically disadvantaged share",
+            "Share of students economically disadvantaged (e.g. free or reduced-price lunch).",
+        ),
+        _share("el_share", "English learner share", "Share of students learning English."),
+        _share("swd_share", "Disability share", "Share of students with disabilities (IDEA)."),
+        _share(
+            "proficiency_rate",
+            "Proficiency rate",
+            "Share of tested students proficient (or satisfactory) on the file's test.",
+        ),
+        Field("mean_scale_score", Type.NUMBER, "Mean scale score"),
+    ),
 }
+
+# The tables keyed by student; the others (schools) describe schools, not students.
+STUDENT_KINDS = tuple(k for k in TABLES if any(f.name == "student_id" for f in TABLES[k]))
 
 # The students table's yes/no student groups (Hispanic is part of race/ethnicity, and the
 # counts_for_* flags say where a student counts, not who they are).
@@ -164,6 +205,7 @@ UNIQUE: dict[Kind, tuple[str, ...]] = {
     Kind.ATTENDANCE: ("student_id", "school_year", "school_code"),
     Kind.DISCIPLINE: ("student_id", "school_year", "school_code"),
     Kind.CLASSES: ("student_id", "school_year", "subject", "class_id"),
+    Kind.SCHOOLS: ("school_code", "school_year"),
 }
 
 CHRONIC_ABSENCE_SHARE = 0.10

@@ -44,6 +44,7 @@ from headway.data.core.mapping import (
 from headway.data.core.schema import (
     CHRONIC_ABSENCE_SHARE,
     DETAIL_LIMIT,
+    STUDENT_KINDS,
     TABLES,
     UNIQUE,
     Field,
@@ -57,7 +58,7 @@ ROW = "__row"  # 1-based data row of the source file
 SLOT = "__slot"  # which wide period/constant set a long row came from (0 for long files)
 RAW = "__raw_"  # prefix: the source text of a field, for messages
 BAD = "__bad_"  # prefix: the source text could not be converted
-STUDENT_YEAR = UNIQUE[Kind.STUDENTS]  # every table's key starts with it
+STUDENT_YEAR = UNIQUE[Kind.STUDENTS]  # every student table's key starts with it
 POSITION = "__position_"  # prefix: where a coded field's value is among its distinct values
 COMPARED = "__compared_"  # prefix: a number per distinct value of a list field, to compare rows
 SAMPLE_ROWS = 20_000  # rows sampled for a coded field's distinct values
@@ -274,14 +275,18 @@ def _convert(staged: pl.DataFrame, ctx: _Context) -> pl.DataFrame:
     return converted.with_columns(exprs) if exprs else converted
 
 
-_NUMERIC = (Type.NUMBER, Type.INTEGER)
+_NUMERIC = (Type.NUMBER, Type.INTEGER, Type.SHARE)
 
 
 def _conversion(source: str, f: Field, ctx: _Context, *, plain: bool) -> tuple[pl.Expr, pl.Expr]:
-    """The converted value of field ``f`` from the text column ``source``, and its bad flag."""
+    """The converted value of field ``f`` from the text column ``source``, and its bad flag.
+    A share the mapping lists under ``percents`` is read as 0–100 and stored as 0–1."""
     value = _mapped(pl.col(source), ctx.mapping.values.get(f.name, {}), f)
     converted = convert(f, value, plain=plain)
-    return converted, value.is_not_null() & converted.is_null()
+    bad = value.is_not_null() & converted.is_null()
+    if f.name in ctx.mapping.percents:
+        converted = converted / 100
+    return converted, bad
 
 
 def _converted(source: str, f: Field, ctx: _Context, *, plain: bool) -> list[pl.Expr]:
@@ -386,7 +391,9 @@ def _checks(ctx: _Context, known_schools: set[str] | None) -> list[Check]:
     for name in ctx.present:
         out += _value_checks(ctx.fields[name])
     out += _impossible_checks(ctx)
-    if known_schools is not None and "school_code" in ctx.present:
+    # A school-level file lists the state's schools, not the district's: not checked.
+    about_students = any(k in STUDENT_KINDS for k in ctx.mapping.kinds)
+    if known_schools is not None and about_students and "school_code" in ctx.present:
         out.append(_school_check(known_schools))
     return out
 
@@ -398,6 +405,7 @@ _BAD_KIND = {
     Type.YEAR: "bad_year",
     Type.NUMBER: "bad_number",
     Type.INTEGER: "bad_number",
+    Type.SHARE: "bad_number",
 }
 
 
@@ -441,6 +449,8 @@ def _impossible_checks(ctx: _Context) -> list[Check]:
         f = ctx.fields[name]
         if f.type in (Type.NUMBER, Type.INTEGER):
             out.append(_negative_check(f))
+        elif f.type == Type.SHARE:
+            out.append(_share_check(f, percent=name in ctx.mapping.percents))
     if "days_present" in ctx.present and "days_enrolled" in ctx.staged:
         out.append(_days_check())
     if {"grade", "grade_tested"} <= set(ctx.present):
@@ -451,6 +461,22 @@ def _impossible_checks(ctx: _Context) -> list[Check]:
 def _negative_check(f: Field) -> Check:
     message = f"{f.label} cannot be negative."
     return Check("impossible_value", f.name, pl.col(f.name) < 0, lambda _row: message)
+
+
+def _share_check(f: Field, *, percent: bool) -> Check:
+    """A share outside 0–1 (a percent outside 0–100 when the mapping reads percents)."""
+
+    def message(row: RowDict) -> str:
+        value = _raw(row, f)
+        if percent:
+            return f"{f.label} is a percent from 0 to 100; '{value}' is not."
+        return (
+            f"{f.label} is a share from 0 to 1; '{value}' is not. If the column gives "
+            f"percents (0-100), list {f.name} under percents in the mapping."
+        )
+
+    mask = pl.col(f.name).is_between(0, 1).not_()
+    return Check("impossible_value", f.name, mask, message)
 
 
 def _days_check() -> Check:
@@ -618,7 +644,7 @@ def _tables(frame: pl.DataFrame, ctx: _Context, report: Report) -> dict[Kind, pl
     tables = {}
     for kind in ctx.mapping.kinds:
         if kind == finest:
-            _duplicates(frame, kind, ctx, report, groups(STUDENT_YEAR))
+            _duplicates(frame, kind, ctx, report, groups(_leading(kind)))
             rows = frame
         else:
             rows = _first_per_key(frame, kind, ctx, report, groups(UNIQUE[kind]))
@@ -627,9 +653,15 @@ def _tables(frame: pl.DataFrame, ctx: _Context, report: Report) -> dict[Kind, pl
     return tables
 
 
+def _leading(kind: Kind) -> tuple[str, ...]:
+    """The key columns rows are grouped by: the student-year, or a school table's whole key."""
+    return STUDENT_YEAR if kind in STUDENT_KINDS else UNIQUE[kind]
+
+
 def _key_text(row: RowDict, kind: Kind) -> str:
-    """ "student 1000372, 2022-23, math" for messages."""
-    parts = [f"student {row['student_id']}"]
+    """ "student 1000372, 2022-23, math" (a school table: "school 4937, 2000-01") for messages."""
+    who = UNIQUE[kind][0]
+    parts = [f"{'student' if who == 'student_id' else 'school'} {row[who]}"]
     for name in UNIQUE[kind][1:]:
         value = row.get(name)
         if value is not None:
@@ -643,9 +675,9 @@ def _duplicates(
     """Rows with the same key: every one of them is reported, naming the others."""
     key = list(UNIQUE[kind])
     complete = pl.all_horizontal(pl.col(k).is_not_null() for k in key if ctx.fields[k].required)
-    columns = frame.select(ROW, SLOT, *key, RAW + "student_id")
+    columns = frame.select(ROW, SLOT, *key, RAW + key[0])
     if groups.in_file_order and groups.longest <= MAX_NEAR:
-        repeated = repeated_nearby(columns, key, groups, first=STUDENT_YEAR)
+        repeated = repeated_nearby(columns, key, groups, first=_leading(kind))
         dups = columns.filter(repeated & complete)
     else:
         # Equal keys hash alike: the exact comparison runs only on rows whose key hash repeats.
@@ -674,6 +706,7 @@ _NOUN = {
     Kind.ATTENDANCE: "attendance record",
     Kind.DISCIPLINE: "discipline record",
     Kind.CLASSES: "class enrollment",
+    Kind.SCHOOLS: "school record",
 }
 
 
@@ -693,8 +726,8 @@ def _duplicate(row: RowDict, kind: Kind, ctx: _Context) -> Problem:
         message,
         file=ctx.file,
         row=_int(row[ROW]),
-        column=ctx.column(_int(row[SLOT]), "student_id"),
-        value=_raw(row, ctx.fields["student_id"]),
+        column=ctx.column(_int(row[SLOT]), UNIQUE[kind][0]),
+        value=_raw(row, ctx.fields[UNIQUE[kind][0]]),
     )
 
 

@@ -344,13 +344,13 @@ def test_bad_yaml_syntax_names_the_line() -> None:
     [
         (
             "name: x\nkinds: [students]\ncolums:\n  student_id: ID\n",
-            "m.yaml, line 3: colums: unknown key; expected one of name, kinds, filters, columns, "
-            "values, constants, proficient_levels, not_tested_levels, wide",
+            "m.yaml, line 3: colums: unknown key; expected one of name, kinds, filters, percents, "
+            "columns, values, constants, proficient_levels, not_tested_levels, wide",
         ),
         (
             "kinds: [students, grades]\n",
             "m.yaml, line 1: kinds: 'grades' is not a table; expected students, results, "
-            "attendance, discipline, classes",
+            "attendance, discipline, classes, schools",
         ),
         (
             "kinds: [students]\ncolumns:\n  student_id: ID\n  shoe_size: SHOE\n",
