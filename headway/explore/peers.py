@@ -15,7 +15,9 @@ import polars as pl
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from headway.data import pipeline
 from headway.data.core.aggregates import ALL
+from headway.data.core.schema import Kind
 from headway.data.core.similar import (
     FEATURES,
     PROFILE_SCHEMA,
@@ -31,7 +33,12 @@ from headway.explore.filters import Filters
 from headway.explore.present import number
 from headway.orgs.models import Organization
 
-POOLS = {"district": gettext_lazy("in the district"), "network": gettext_lazy("in the network")}
+POOLS = {
+    "district": gettext_lazy("in the district"),
+    "network": gettext_lazy("in the network"),
+    "file": gettext_lazy("in the public school-level file your district imported"),
+}
+FILE_PREFIX = "file:"  # keys of the public file's schools, apart from the district's codes
 K = 5
 
 
@@ -54,6 +61,10 @@ class Peers:
     @property
     def pool_label(self) -> str:
         return str(POOLS[self.pool])
+
+    @property
+    def compared_on(self) -> str:
+        return ", ".join(_(FEATURES[f]).lower() for f in self.found.features)
 
     @property
     def own_features(self) -> list[tuple[str, str]]:
@@ -90,6 +101,8 @@ def _pool(
         )
     frames: list[pl.DataFrame] = []
     orgs: dict[str, Organization] = {}
+    if pool == "file":
+        frames.append(_file_pool(district, school, filters))
     for d in districts:
         own = d == district
         seen_as = audience if own else Audience.PUBLIC
@@ -97,6 +110,43 @@ def _pool(
         frames.append(frame)
         orgs |= by_key
     return pl.concat(frames, how="vertical_relaxed"), orgs
+
+
+POOL_SCHEMA = PROFILE_SCHEMA | {"outcome": pl.Float64(), "level": pl.String()}
+
+
+def _file_pool(district: Organization, school: Organization, filters: Filters) -> pl.DataFrame:
+    """The schools of the district's imported public school-level file, as a pool.
+
+    Each school counts with the newest year the file has up to the year on screen (public
+    files lag), labelled as that year; its outcome is the file's proficiency rate. A file
+    without levels is taken to hold schools of the same level as this one.
+    """
+    rows = pipeline.current(district.pk, Kind.SCHOOLS)
+    have = rows.collect_schema()
+    if "school_code" not in have:
+        return pl.DataFrame(schema=POOL_SCHEMA)
+    latest = (
+        rows.filter(pl.col("school_year") <= filters.school_year)
+        .sort("school_year")
+        .group_by("school_code")
+        .last()
+    )
+    given = {name: name for name in PROFILE_SCHEMA if name in have} | {
+        "outcome": "proficiency_rate",
+        "level": "level",
+    }
+    columns = {
+        name: pl.col(source) if source in have else pl.lit(None) for name, source in given.items()
+    } | {
+        "school_code": FILE_PREFIX + pl.col("school_code"),
+        "school_year": pl.lit(filters.school_year),
+    }
+    frame = latest.select(
+        (columns.get(name, pl.lit(None))).cast(dtype).alias(name)
+        for name, dtype in POOL_SCHEMA.items()
+    ).collect()
+    return frame.with_columns(pl.col("level").fill_null(school.level or None))
 
 
 def _district_pool(
@@ -137,7 +187,17 @@ def similar(
     if frame.filter(pl.col("school_code") == code).is_empty():
         return None
     measure = Outcome(filters.metric, filters.subject, filters.grade)
-    found = nearest_schools(frame, code, year=filters.school_year, k=K, pool=pool, measure=measure)
+    others = frame.filter(pl.col("school_code") != code)
+    features = [f for f in FEATURES if others.get_column(f).is_not_null().any()] or None
+    found = nearest_schools(
+        frame,
+        code,
+        year=filters.school_year,
+        k=K,
+        pool=pool,
+        measure=measure,
+        features=features,
+    )
     peers = [
         Peer(
             name=orgs[row["school_code"]].name
@@ -154,7 +214,7 @@ def similar(
 
 
 def _name(orgs: dict[str, Organization], key: str) -> str:
-    return orgs[key].name if key in orgs else key
+    return orgs[key].name if key in orgs else key.removeprefix(FILE_PREFIX)
 
 
 def _feature(name: str, value: float | None) -> str:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from headway.audit.log import record
 from headway.data.core.aggregates import PUBLISHED
+from headway.data.models import Coverage
 from headway.explore import cube, labels, page, peers, students
 from headway.explore.access import PUBLIC_PREVIEW, audience_for
 from headway.explore.cube import Results
@@ -97,6 +98,8 @@ def results(request: HttpRequest, code: UUID) -> HttpResponse:
         "similar": similar,
         "features": peers.features(),
         "in_network": org.is_school and owner.networks.exists(),
+        "has_file": org.is_school
+        and Coverage.objects.filter(district=owner, kind="schools").exists(),
         "findings": _findings(org, access),
         "can_decide": access.can(Cap.CONTRIBUTE),
     }

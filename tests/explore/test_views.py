@@ -19,7 +19,9 @@ from headway.explore.cube import Audience
 from headway.explore.models import Finding, ReportingSettings
 from headway.orgs.demo import DEMO_PASSWORD
 from headway.orgs.models import Organization
+from tests.explore.conftest import SHARED, import_file
 
+MICHIGAN = SHARED / "school_level" / "michigan_school93_98.csv"
 ALDER = "0101"  # Alder Creek Elementary: the team lead, member, teacher and parent work here
 
 
@@ -188,3 +190,17 @@ def test_a_school_page_costs_the_same_queries_in_every_year(
             assert client.get(_url("explore-results", school, year=year)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.skipif(not MICHIGAN.exists(), reason="the shared data folder is absent")
+def test_a_school_is_compared_with_the_schools_of_a_public_file(
+    demo_results: Organization,
+) -> None:
+    import_file(demo_results, MICHIGAN, refresh=False)
+    url = _url("explore-results", _school(demo_results), pool="file")
+    page = _client("lead@headway.example").get(url).content.decode()
+    assert "in the public school-level file your district imported" in page
+    assert (
+        "Compared on: number of students (compared on a log scale), share of economically" in page
+    )
+    assert page.count('<tr><th scope="row">') >= 1 + 5  # the school itself, then 5 schools

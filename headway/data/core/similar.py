@@ -31,6 +31,7 @@ Plain Python and Polars, no Django.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -97,6 +98,7 @@ class Similar:
     percentile: float | None  # 0–100: share of the similar schools with a lower outcome
     outcomes_known: int  # similar schools with an outcome: the percentile's denominator
     measure: Outcome | None = None  # what outcome is, when known
+    features: tuple[str, ...] = tuple(FEATURES)  # what was compared (a pool may lack some)
 
 
 def school_profiles(students: pl.LazyFrame) -> pl.DataFrame:
@@ -158,6 +160,7 @@ def nearest(
     k: int = 5,
     pool: str = "district",
     measure: Outcome | None = None,
+    features: Sequence[str] | None = None,
 ) -> Similar:
     """The k schools of the same level most like ``school`` in ``year`` (it excluded).
 
@@ -167,12 +170,15 @@ def nearest(
     """
     if k < 1:
         raise ValueError(f"k must be at least 1, not {k}")
+    used = tuple(FEATURES) if features is None else tuple(f for f in FEATURES if f in features)
+    if not used:
+        raise ValueError("at least one feature must be compared")
     peers = _same_level(profiles, school, year)
     me = peers.filter(pl.col("school_code") == school)
     others = peers.filter(pl.col("school_code") != school)
-    complete = _complete(others)
-    missing = tuple(f for f in FEATURES if me.get_column(_X + f).is_null().item())
-    found = complete.clear() if missing else _closest(pl.concat([me, complete]), school, k)
+    complete = _complete(others, used)
+    missing = tuple(f for f in used if me.get_column(_X + f).is_null().item())
+    found = complete.clear() if missing else _closest(pl.concat([me, complete]), school, k, used)
     known = [x for x in found.get_column("outcome").to_list() if x is not None]
     row = me.row(0, named=True)
     return Similar(
@@ -189,6 +195,7 @@ def nearest(
         percentile=_percentile(row["outcome"], known),
         outcomes_known=len(known),
         measure=measure,
+        features=used,
     )
 
 
@@ -228,16 +235,16 @@ def _clean(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _complete(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.filter(pl.all_horizontal(pl.col(_X + f).is_not_null() for f in FEATURES))
+def _complete(frame: pl.DataFrame, used: tuple[str, ...]) -> pl.DataFrame:
+    return frame.filter(pl.all_horizontal(pl.col(_X + f).is_not_null() for f in used))
 
 
-def _closest(pool: pl.DataFrame, school: str, k: int) -> pl.DataFrame:
+def _closest(pool: pl.DataFrame, school: str, k: int, used: tuple[str, ...]) -> pl.DataFrame:
     """The k nearest to ``school`` within ``pool`` (which holds it), by the weighted
-    distance on features standardized over the pool."""
-    scored = pool.with_columns(_standardized(_X + f).alias(_Z + f) for f in FEATURES)
+    distance on the ``used`` features standardized over the pool."""
+    scored = pool.with_columns(_standardized(_X + f).alias(_Z + f) for f in used)
     mine = scored.filter(pl.col("school_code") == school).row(0, named=True)
-    terms = [WEIGHTS[f] * (pl.col(_Z + f) - mine[_Z + f]) ** 2 for f in FEATURES]
+    terms = [WEIGHTS[f] * (pl.col(_Z + f) - mine[_Z + f]) ** 2 for f in used]
     distance = pl.sum_horizontal(terms).sqrt().alias(DISTANCE)
     others = scored.filter(pl.col("school_code") != school).with_columns(distance)
     # Rounded for ties: 0.5 − 0.3 and 0.7 − 0.5 differ in the last bit, not for a reader.
