@@ -183,6 +183,24 @@ def similar(
 ) -> Peers | None:
     """The school's most similar schools in ``pool`` for the filters' year and measure."""
     frame, orgs = _pool(school, audience, filters, pool)
+    return similar_in(frame, orgs, school, filters, pool)
+
+
+def district_pool(
+    district: Organization, audience: Audience, filters: Filters
+) -> tuple[pl.DataFrame, dict[str, Organization]]:
+    """The district pool, for comparing each of its schools in turn (findings)."""
+    return _district_pool(district, audience, filters, prefix="")
+
+
+def similar_in(
+    frame: pl.DataFrame,
+    orgs: dict[str, Organization],
+    school: Organization,
+    filters: Filters,
+    pool: str,
+) -> Peers | None:
+    """The school's most similar schools within an already gathered pool."""
     code = cube.org_code(school)
     if frame.filter(pl.col("school_code") == code).is_empty():
         return None
@@ -200,9 +218,7 @@ def similar(
     )
     peers = [
         Peer(
-            name=orgs[row["school_code"]].name
-            if row["school_code"] in orgs
-            else row["school_code"],
+            name=_name(orgs, row["school_code"]),
             org=orgs.get(row["school_code"]),
             distance=row["distance"],
             features=[_feature(name, row[name]) for name in FEATURES],
