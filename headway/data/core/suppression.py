@@ -17,6 +17,23 @@ be public nulled, so a page, export or API that shows the returned frame cannot 
   COMPLEMENTARY, display "*"). This covers the binary-factor rule (R-SUP-4b: true/false is
   a two-member family) and a hidden total whose members are all shown (their sum would
   give the total back).
+- R-SUP-4, linked sums. A cell lies in up to three equations (its groups, its grades, its
+  schools), and a combination of several can still single out a hidden cell although each
+  has two unknowns or more (a "bridge" between two cycles of hidden cells; in random
+  tables of 1–4 schools × 3–5 grades × 4–7 groups the rule above left an exact n to find
+  in about one table in ten). So the whole system is then audited, exactly. A hidden cell
+  is given away iff its unit vector lies in the row space of the equations restricted to
+  the hidden cells (the shown ones are constants); the hidden cells are split into
+  components linked by shared equations, which never cross a (year, subject, metric)
+  slice, and each component is solved by integer elimination. Around each cell given
+  away, the cheapest "box" is hidden too (COMPLEMENTARY): two orgs × two grades × two
+  groups (a member and its total, or two members, on each axis) are a change that leaves
+  every published sum as it is, so with all its corners hidden no reader can pin the
+  cell. The rule above runs again from there, and the slices that gained a cell are
+  audited again, until none gives a cell away. n, counts and n·mean share the equations
+  and hidden cells, so one audit covers the three (a coded cell's unknown count is one
+  more unknown, which can only leave fewer cells determined). Slices with the same cells,
+  n and hidden cells (the metrics of the same students) are solved once.
 - R-SUP-3 rates of shown cells near 0 % or 100 % are top/bottom coded with bands that
   depend on n ("≤5%", "≥95%"); the exact rate, count and interval are nulled.
 - R-SUP-2/5 a shown rate cell keeps its n but not a count that is small (1…min_n−1) or
@@ -26,13 +43,6 @@ be public nulled, so a page, export or API that shows the returned frame cannot 
 
 What this does NOT guarantee (tests/data/core/test_suppression.py shows each):
 
-- Linked sums. The rule above looks at one equation at a time. A cell lies in up to three
-  equations (its groups, its grades, its schools), and combining several equations can
-  still single out a hidden cell even though each has ≥ 2 unknowns (a "bridge" between
-  two cycles of hidden cells; test_known_gap_…). In random tables of 1–4 schools × 3–5
-  grades × 4–7 groups, one in ten to one in three leaks an exact n. Closing this needs an
-  audit of the whole system of equations, or a construction that hides a full "hypercube"
-  around each small cell; both are open work.
 - Bounds. "n<10" versus "*" tells a reader which hidden cells are small, and every row
   has n ≥ 1, so a hidden pair with a small sum can be bounded or, at the extreme, pinned
   (1 + 10 = 11). Hidden counts summing to 0 (or to the hidden n) say "none (or all) of
@@ -48,9 +58,13 @@ Plain Python and Polars, no Django.
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections.abc import Mapping
+import random
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from itertools import product
 
 import polars as pl
 
@@ -74,6 +88,11 @@ NUMBERS = ("n", "count", "value", "ci_low", "ci_high", "se")
 _ROW, _HIDDEN, _PRIMARY = "__row", "__hidden", "__primary"
 _PRIOR_REASON, _PRIOR_DISPLAY = "__prior_reason", "__prior_display"
 _TOTAL, _ORDER, _FAM = "__total", "__order", "__fam"
+_SLICE, _PLACE, _TWIN = "__slice", "__place", "__twin"
+_WHERE = {  # a slice of the table, which holds whole equations, and a place in it
+    _SLICE: ["school_year", "subject", "metric"],
+    _PLACE: ["org_code", "org_level", "grade", "group_type", "group_value"],
+}
 
 
 @dataclass(frozen=True)
@@ -171,6 +190,7 @@ def suppress(
     frame = _prepare(aggregates, policy)
     families = _families(frame, parents)
     hidden = _complete(frame.get_column(_HIDDEN), families)
+    hidden = _audit(hidden, families, _Grid(frame, parents))
     return _publish(frame.with_columns(hidden.alias(_HIDDEN)), policy)
 
 
@@ -213,10 +233,13 @@ class _Families:
     __order ranks all cells by (n, group_value, grade, org_code): the members of one family
     differ only in the one of those that names them, so the smallest-then-first-named
     member of a family is simply its lowest __order, and ``rows[order]`` is its row.
+    ``where`` has, in row order, the cell's __slice (its year, subject and metric), its
+    __place in the slice (org, grade and group) and its n, each slice's key as a number.
     """
 
     cells: pl.DataFrame
     rows: pl.Series
+    where: pl.DataFrame
 
 
 def _families(frame: pl.DataFrame, parents: Mapping[str, str] | None) -> _Families:
@@ -227,13 +250,14 @@ def _families(frame: pl.DataFrame, parents: Mapping[str, str] | None) -> _Famili
     parts = [_group_families(cells), _grade_families(cells)]
     if links is not None:
         parts.append(_school_families(cells, links))
-    collected = pl.collect_all(parts)
+    number = [pl.struct(*keys).rank("dense").alias(c) for c, keys in _WHERE.items()]
+    *collected, where = pl.collect_all([*parts, cells.sort(_ROW).select(*number, "n")])
     offset, numbered = 0, []
     for part in collected:  # a part's family numbers are below its height
         numbered.append(part.with_columns(pl.col(_FAM).cast(pl.Int64) + offset))
         offset += part.height
     by_family = pl.concat(numbered).sort(_FAM)  # a sorted group_by key is several times faster
-    return _Families(by_family, ordered.get_column(_ROW))
+    return _Families(by_family, ordered.get_column(_ROW), where)
 
 
 def _codes(
@@ -310,23 +334,29 @@ def _link(
     return pl.concat([member_rows, total_rows.rename({"literal": _TOTAL})])
 
 
-def _complete(hidden: pl.Series, families: _Families) -> pl.Series:
+def _complete(hidden: pl.Series, families: _Families, since: pl.Series | None = None) -> pl.Series:
     """Complementary suppression to a fixed point: no equation left with one hidden cell.
 
     Each round hides at least one more cell or stops, so the loop ends within one round per
     row; in practice it takes a handful. Later rounds look only at the families of the
-    cells the round before hid.
+    cells the round before hid. The first looks at every family or, given ``since`` (rows
+    hidden after the fixed point last held), only at theirs.
     """
     hidden, every = hidden.clone(), families.cells
-    active = every
+    active = every if since is None else _touched(every, since)
     for _ in range(hidden.len() + 1):
         new = _round(hidden, active, families.rows)
         if new.is_empty():
             break
         hidden.scatter(new, True)
-        touched = every.filter(pl.col(_ROW).is_in(new.implode())).get_column(_FAM)
-        active = every.filter(pl.col(_FAM).is_in(touched.unique().implode()))
+        active = _touched(every, new)
     return hidden
+
+
+def _touched(cells: pl.DataFrame, rows: pl.Series) -> pl.DataFrame:
+    """The cells of every family that one of ``rows`` belongs to."""
+    families = cells.filter(pl.col(_ROW).is_in(rows.implode())).get_column(_FAM)
+    return cells.filter(pl.col(_FAM).is_in(families.unique().implode()))
 
 
 def _round(hidden: pl.Series, cells: pl.DataFrame, rows: pl.Series) -> pl.Series:
@@ -346,6 +376,348 @@ def _round(hidden: pl.Series, cells: pl.DataFrame, rows: pl.Series) -> pl.Series
     member = rows.gather(picks.get_column("__member").drop_nulls())
     total = picks.filter(pl.col("__member").is_null()).get_column("__sum")
     return pl.concat([member, total]).unique()
+
+
+# --- the whole system of equations (R-SUP-4, linked sums) --------------------------------------
+
+
+def _audit(hidden: pl.Series, families: _Families, grid: _Grid) -> pl.Series:
+    """Hide more cells until no hidden cell follows from all published equations together.
+
+    The fixed point leaves no equation with a single unknown, but a cell lies in up to three
+    equations and a combination of several can still isolate it. Each round solves the
+    slices that gained a hidden cell (_exposed), hides a box around every determined cell
+    (_blockers), and completes the per-equation rule from there. A round hides at least
+    one cell or stops. In a table whose totals add up, a box frees its cell for good, so
+    one round hides them all and the next only checks.
+    """
+    fresh = hidden.arg_true()  # hidden since the slices were last found safe
+    for _ in range(hidden.len() + 1):
+        twins = _twins(families.where, hidden)
+        exposed = _exposed(families.cells, _unknowns(twins, fresh))
+        if not exposed:
+            break
+        blockers = _spread(_blockers(exposed, hidden, families, grid), twins)
+        if blockers.is_empty():  # only a system without constants, see _nearest
+            break
+        grown = _complete(hidden.clone().scatter(blockers, True), families, blockers)
+        fresh = (grown & ~hidden).arg_true()
+        hidden = grown
+    return hidden
+
+
+def _twins(where: pl.DataFrame, hidden: pl.Series) -> pl.DataFrame:
+    """``where`` with the row number, hidden, and the __twin of the row's slice: the first
+    slice with exactly the same places, n and hidden cells. Twins have the same equations
+    on the same places (the metrics of the same students: proficiency, level shares,
+    means), so only the first needs solving, and what it hides the others hide too."""
+    table = where.with_columns(hidden.alias(_HIDDEN)).with_row_index(_ROW)
+    signature = table.sort(_PLACE).group_by(_SLICE).agg(_PLACE, "n", _HIDDEN)
+    first = pl.col(_SLICE).min().over(_PLACE, "n", _HIDDEN).alias(_TWIN)
+    return table.join(signature.select(_SLICE, first), on=_SLICE, maintain_order="left")
+
+
+def _unknowns(twins: pl.DataFrame, fresh: pl.Series) -> pl.Series:
+    """The hidden rows of the first twins of the slices with a ``fresh`` row. Any other
+    slice has the equations and unknowns it had when it, or its first twin, was solved."""
+    changed = twins.filter(pl.col(_ROW).is_in(fresh.implode())).get_column(_TWIN).unique()
+    solve = pl.col(_HIDDEN) & pl.col(_SLICE).is_in(changed.implode())
+    return twins.filter(solve).get_column(_ROW)
+
+
+def _spread(rows: pl.Series, twins: pl.DataFrame) -> pl.Series:
+    """``rows`` (of first twins) and the rows at the same places in the twins' slices."""
+    picked = twins.filter(pl.col(_ROW).is_in(rows.implode()))
+    at = picked.select(pl.col(_SLICE).alias(_TWIN), _PLACE)
+    return twins.join(at, on=[_TWIN, _PLACE]).get_column(_ROW)
+
+
+def _exposed(cells: pl.DataFrame, rows: pl.Series) -> dict[int, list[int]]:
+    """Every determined cell among ``rows`` (hidden), with the families of its component:
+    the equations restricted to the hidden cells, the shown ones being constants."""
+    equations: dict[int, dict[int, int]] = defaultdict(dict)  # family → {row: ±1}
+    unknown = cells.filter(pl.col(_ROW).is_in(rows.implode()))
+    columns = (unknown.get_column(c).to_list() for c in (_FAM, _ROW, _TOTAL))
+    for family, row, total in zip(*columns, strict=True):  # for speed: not iter_rows
+        equations[family][row] = -1 if total else 1  # a member counts +1, the total −1
+    exposed: dict[int, list[int]] = {}
+    for component in _components(equations):
+        found = _determined([equations[f] for f in component])
+        exposed |= dict.fromkeys(found, component)
+    return exposed
+
+
+def _components(equations: Mapping[int, Mapping[int, int]]) -> Iterator[list[int]]:
+    """The families, one list per connected component: linked through shared unknowns.
+    Families never mix years, subjects or metrics, so neither do components."""
+    families_of: dict[int, list[int]] = defaultdict(list)  # row → families
+    for family, equation in equations.items():
+        for row in equation:
+            families_of[row].append(family)
+    seen: set[int] = set()
+    for start in equations:
+        if start in seen:
+            continue
+        seen.add(start)
+        stack, component = [start], []
+        while stack:
+            family = stack.pop()
+            component.append(family)
+            linked = {f for row in equations[family] for f in families_of[row]} - seen
+            seen |= linked
+            stack.extend(linked)
+        yield component
+
+
+_PRIME = (1 << 61) - 1  # _determined computes modulo this prime
+
+
+def _determined(equations: list[dict[int, int]]) -> set[int]:
+    """The unknowns whose value the equations fix, whatever their constants.
+
+    x_i is fixed iff every solution of the homogeneous system has x_i = 0 (e_i lies in the
+    row space). Exact integer elimination gives an echelon form; back-substituting random
+    values for the free unknowns gives one exact solution, computed modulo a prime that
+    divides none of the pivots (small integers). An unknown it makes non-zero is certainly
+    free to vary. The others are counted fixed, which is wrong only with probability 2⁻⁶¹
+    per unknown, and then hides one cell too many, never one too few.
+    """
+    pivots = _echelon(equations)
+    draw, value = random.Random(0), {}  # seeded: the same table, the same cells hidden
+    for column, row in reversed(pivots):  # a pivot row's other unknowns come later or are free
+        total = 0
+        for c, a in row.items():
+            if c != column:
+                if c not in value:
+                    value[c] = draw.randrange(1, _PRIME)
+                total += a * value[c]
+        value[column] = -total * pow(row[column], -1, _PRIME) % _PRIME
+    return {column for column, _ in pivots if value[column] == 0}
+
+
+def _echelon(equations: list[dict[int, int]]) -> list[tuple[int, dict[int, int]]]:
+    """(pivot, row) in elimination order; a row has only later pivots and free unknowns.
+
+    Exact: rows of integers, combined without division and divided by their gcd. Sparse:
+    the shortest row goes first, on its unknown in fewest rows (Markowitz), which keeps the
+    rows of these tables as short as they started.
+    """
+    rows = [dict(eq) for eq in equations]
+    holders: dict[int, set[int]] = defaultdict(set)  # unknown → rows it is in
+    for i, row in enumerate(rows):
+        for c in row:
+            holders[c].add(i)
+    queue = [(len(row), i) for i, row in enumerate(rows)]
+    heapq.heapify(queue)
+    done: set[int] = set()
+    pivots = []
+    while queue:
+        size, i = heapq.heappop(queue)
+        if i in done or size != len(rows[i]):  # an outdated entry
+            continue
+        done.add(i)
+        row = rows[i]
+        for c in row:
+            holders[c].discard(i)
+        if not row:
+            continue
+        column = min(row, key=lambda c: (len(holders[c]), c))
+        pivots.append((column, row))
+        for j in holders.pop(column):
+            old, rows[j] = rows[j], _cancel(rows[j], row, column)
+            for c in old.keys() - rows[j].keys() - {column}:
+                holders[c].discard(j)
+            for c in rows[j].keys() - old.keys():
+                holders[c].add(j)
+            heapq.heappush(queue, (len(rows[j]), j))
+    return pivots
+
+
+def _cancel(row: Mapping[int, int], pivot: Mapping[int, int], column: int) -> dict[int, int]:
+    """row·p − pivot·r with p, r the entries of pivot and row in ``column`` (gone then)."""
+    p, r = pivot[column], row[column]
+    out = dict(row) if p == 1 else {c: v * p for c, v in row.items()}
+    for c, v in pivot.items():
+        w = out.get(c, 0) - v * r
+        if w:
+            out[c] = w
+        else:
+            del out[c]
+    divisor = math.gcd(*out.values())  # for speed: rows of ±1 need no division
+    return {c: v // divisor for c, v in out.items()} if divisor > 1 else out
+
+
+# Where a cell sits in its table: (year, subject, metric), (org_code, is a school), grade,
+# (group_type, group_value).
+_Slice = tuple[int, str, str]
+_Org = tuple[str, bool]
+_Group = tuple[str, str]
+_Key = tuple[_Slice, _Org, str, _Group]
+
+
+class _Grid:
+    """The table as a grid of orgs × grades × groups for each (year, subject, metric), for
+    the boxes of _blockers. Indexed on demand, slice by slice: most tables never need it."""
+
+    def __init__(self, frame: pl.DataFrame, parents: Mapping[str, str] | None) -> None:
+        columns = ["org_code", "org_level", "grade", "group_type", "group_value", "n"]
+        self.frame = frame.select(_ROW, *_WHERE[_SLICE], *columns)
+        self.parent = {(s, True): (d, False) for s, d in (parents or {}).items()}
+        self.children: dict[_Org, list[_Org]] = defaultdict(list)
+        for school, district in sorted(self.parent.items()):
+            self.children[district].append(school)
+        self.row: dict[_Key, int] = {}
+        self.key: dict[int, _Key] = {}
+        self.n: dict[int, int] = {}
+        self.grades: dict[tuple[_Slice, _Org, _Group], list[str]] = defaultdict(list)
+        self.groups: dict[tuple[_Slice, _Org, str], dict[str, list[str]]] = {}
+        self.slices: set[_Slice] = set()
+
+    def load(self, rows: list[int]) -> None:
+        """Index the slices of ``rows`` that are not yet."""
+        slices = self.frame[rows].select(_WHERE[_SLICE])
+        new = set(slices.unique().iter_rows()) - self.slices
+        if not new:
+            return
+        self.slices |= new
+        wanted = pl.DataFrame(list(new), schema=slices.schema, orient="row")
+        part = self.frame.join(wanted, on=_WHERE[_SLICE], maintain_order="left")
+        for row, *place, code, level, grade, kind, value, n in part.iter_rows():
+            where: _Slice = (place[0], place[1], place[2])
+            org: _Org = (code, level == SCHOOL)
+            self.row[where, org, grade, (kind, value)] = row
+            self.key[row] = (where, org, grade, (kind, value))
+            self.n[row] = n or 0  # a cell hidden by an earlier run has no n: it costs nothing
+            self.grades[where, org, (kind, value)].append(grade)
+            self.groups.setdefault((where, org, grade), defaultdict(list))[kind].append(value)
+
+    def box(self, x: int, hidden: list[bool]) -> list[int]:
+        """The rows of the cheapest box around x that hides a cell more, or none.
+
+        A box is the product of one small vector per axis (orgs, grades, groups), each
+        balanced in the equations along its axis: two members (+1 and −1), or a member and
+        its total (+1 each), or "all students" with one member of each group_type. Every
+        published equation then sums to 0 over the box, so once its corners are hidden, x
+        can move with it: neither x nor any corner is determined any more. (A box already
+        hidden cannot be balanced, then, in a table with cells missing; it is skipped.)
+        Cheapest: the fewest students newly hidden in x's own org first, then in the
+        partner org.
+        """
+        place, org, grade, group = self.key[x]
+        grades, groups = self._grades(place, org, grade, group), self._groups(x, hidden)
+        lines = []
+        for i, (g, c) in enumerate(product(grades, groups)):
+            cost = self._cost(place, [org], g, c, hidden)
+            if cost is not None:
+                lines.append((cost, i, g, c))
+        for own, _, g, c in sorted(lines):
+            partners = []
+            for j, others in enumerate(self._orgs(org)):
+                cost = self._cost(place, others, g, c, hidden)
+                if cost is not None and own + cost > 0:
+                    partners.append((cost, j, others))
+            if partners:
+                others = min(partners)[2]
+                return [self.row[place, o, a, b] for o in [org, *others] for a in g for b in c]
+        return []
+
+    def _cost(
+        self,
+        place: _Slice,
+        orgs: list[_Org],
+        grades: list[str],
+        groups: list[_Group],
+        hidden: list[bool],
+    ) -> int | None:
+        """Students newly hidden with these corners; None if one is not in the table."""
+        total = 0
+        for key in product([place], orgs, grades, groups):
+            row = self.row.get(key)
+            if row is None:
+                return None
+            total += 0 if hidden[row] else self.n[row]
+        return total
+
+    def _orgs(self, org: _Org) -> list[list[_Org]]:
+        """The partners org can take along the org axis: its district (its total) or a
+        school of the same district for a school, one of its schools for a district."""
+        if org in self.parent:
+            district = self.parent[org]
+            return [[district], *([s] for s in self.children[district] if s != org)]
+        if org in self.children:
+            return [[s] for s in self.children[org]]
+        return [[]]  # in no equation of schools and districts
+
+    def _grades(self, place: _Slice, org: _Org, grade: str, group: _Group) -> list[list[str]]:
+        """grade with a partner on its line: "all" (its total), another grade, or, for "all",
+        any grade."""
+        line = self.grades[place, org, group]
+        return [[grade, other] for other in line if other != grade] or [[grade]]
+
+    def _groups(self, x: int, hidden: list[bool]) -> list[list[_Group]]:
+        """x's group with a partner of its group_type, or with "all students" and the
+        cheapest group of every other type; "all students" needs one of each type."""
+        place, org, grade, (kind, value) = self.key[x]
+        if kind in NOT_PARTITIONS:
+            return [[(kind, value)]]
+        present = self.groups[place, org, grade]
+        everyone = [(ALL, ALL)]
+        for other in sorted(present.keys() - {ALL, kind, *NOT_PARTITIONS}):
+            cost = {
+                v: self._cost(place, [org], [grade], [(other, v)], hidden) for v in present[other]
+            }
+            everyone.append((other, min(present[other], key=lambda v: (cost[v], v))))
+        if kind == ALL:
+            return [everyone]
+        siblings = [[(kind, value), (kind, v)] for v in present[kind] if v != value]
+        return [*siblings, [(kind, value), *everyone]]
+
+
+def _blockers(
+    exposed: dict[int, list[int]], hidden: pl.Series, families: _Families, grid: _Grid
+) -> pl.Series:
+    """Rows to hide so that no determined cell stays determined: the cheapest box around
+    each (_Grid.box), or, where no box adds a cell, the nearest shown cell (_nearest)."""
+    flags = hidden.to_list()
+    grid.load(list(exposed))
+    new: set[int] = set()
+    stuck = {}
+    for x, component in exposed.items():
+        box = [r for r in grid.box(x, flags) if not flags[r]]
+        new.update(box)
+        if not box:
+            stuck[x] = component
+    if stuck:
+        new.update(_nearest(stuck, hidden, families).to_list())
+    return pl.Series(sorted(new), dtype=pl.UInt32)
+
+
+def _nearest(stuck: dict[int, list[int]], hidden: pl.Series, families: _Families) -> pl.Series:
+    """For each determined cell, the smallest shown cell of one of its equations (member or
+    total), or of another equation of its component if all of those are hidden.
+
+    Only a table with cells missing (not every total beside its parts) can lack a box. A
+    component with no shown cell gets nothing: its equations have no constants, so what
+    they fix is 0, which no group of students is: a table whose totals add up never has
+    such a cell, and in one whose totals do not, that 0 gives nothing true away."""
+    cells, xs = families.cells, list(stuck)
+    pairs = pl.DataFrame(
+        {"__x": [x for x in xs for _ in stuck[x]], _FAM: [f for x in xs for f in stuck[x]]},
+        schema={"__x": pl.UInt32(), _FAM: pl.Int64()},
+    )
+    near = cells.filter(pl.col(_ROW).is_in(xs)).select(
+        pl.col(_ROW).alias("__x"), _FAM, pl.lit(False).alias("__far")
+    )
+    wanted = pairs.join(near, on=["__x", _FAM], how="left")
+    wanted = wanted.with_columns(pl.col("__far").fill_null(True))
+    shown = cells.filter(~hidden.gather(cells.get_column(_ROW))).select(_FAM, _ORDER)
+    picks = (
+        wanted.join(shown, on=_FAM)
+        .group_by("__x")
+        .agg(pl.col(_ORDER).sort_by("__far", _ORDER).first())
+        .get_column(_ORDER)
+    )
+    return families.rows.gather(picks).unique()
 
 
 # --- what is published -----------------------------------------------------------------------
