@@ -7,34 +7,16 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from headway.data import pipeline, storage
-from headway.data.core.mapping import propose, to_yaml
-from headway.data.core.readers import read_table
+from headway.data import pipeline
 from headway.data.core.schema import Kind
 from headway.data.models import Coverage, Import, Snapshot
 from tests.conftest import World
+from tests.data.test_pipeline import _import
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 MICHIGAN = SHARED / "school_level" / "michigan_school93_98.csv"
 
 pytestmark = pytest.mark.skipif(not MICHIGAN.is_file(), reason=f"{MICHIGAN} is absent")
-
-
-def _import(world: World, path: Path) -> Import:
-    stored, sha, size = storage.save_stream([path.read_bytes()], ".csv", max_bytes=10**9)
-    mapping = to_yaml(propose(read_table(stored, name=path.name).frame, name=path.name))
-    imp = Import.objects.create(
-        district=world.district,
-        file_name=path.name,
-        upload_path=str(stored),
-        size=size,
-        sha256=sha,
-        mapping_yaml=mapping,
-        status=Import.Status.QUEUED,
-    )
-    pipeline.run(imp)
-    imp.refresh_from_db()
-    return imp
 
 
 def test_the_michigan_file_becomes_a_current_schools_snapshot(world: World) -> None:
