@@ -21,19 +21,21 @@ be public nulled, so a page, export or API that shows the returned frame cannot 
   schools), and a combination of several can still single out a hidden cell although each
   has two unknowns or more (a "bridge" between two cycles of hidden cells; in random
   tables of 1–4 schools × 3–5 grades × 4–7 groups the rule above left an exact n to find
-  in about one table in ten). So the whole system is then audited, exactly. A hidden cell
+  in about one table in ten). So the whole system is then audited, exactly: a hidden cell
   is given away iff its unit vector lies in the row space of the equations restricted to
-  the hidden cells (the shown ones are constants); the hidden cells are split into
-  components linked by shared equations, which never cross a (year, subject, metric)
-  slice, and each component is solved by integer elimination. Around each cell given
-  away, the cheapest "box" is hidden too (COMPLEMENTARY): two orgs × two grades × two
-  groups (a member and its total, or two members, on each axis) are a change that leaves
-  every published sum as it is, so with all its corners hidden no reader can pin the
-  cell. The rule above runs again from there, and the slices that gained a cell are
-  audited again, until none gives a cell away. n, counts and n·mean share the equations
-  and hidden cells, so one audit covers the three (a coded cell's unknown count is one
-  more unknown, which can only leave fewer cells determined). Slices with the same cells,
-  n and hidden cells (the metrics of the same students) are solved once.
+  the hidden cells (the shown ones are constants). The hidden cells are split into
+  components linked by shared equations, which never leave a (year, subject, metric)
+  slice, and each is solved by integer elimination; slices with the same cells, n and
+  hidden cells (the metrics of the same students) are solved once. Around each cell
+  given away the cheapest "box" is hidden too (COMPLEMENTARY): two orgs × two grades ×
+  two groups (a member and its total, or two members, on each axis) make a change that
+  leaves every published sum as it is, so with its corners hidden no reader can pin the
+  cell. Where the table lacks a box's cells, a circuit through the cell (the smallest
+  columns of the equations that give its own back) serves instead. The rule above runs
+  again, and the slices that gained a cell are audited again, until none gives a cell
+  away. n, counts and n·mean share the equations and hidden cells, so one audit covers
+  the three (a coded cell's unknown count is one more unknown, which can only leave
+  fewer cells determined).
 - R-SUP-3 rates of shown cells near 0 % or 100 % are top/bottom coded with bands that
   depend on n ("≤5%", "≥95%"); the exact rate, count and interval are nulled.
 - R-SUP-2/5 a shown rate cell keeps its n but not a count that is small (1…min_n−1) or
@@ -47,6 +49,12 @@ What this does NOT guarantee (tests/data/core/test_suppression.py shows each):
   has n ≥ 1, so a hidden pair with a small sum can be bounded or, at the extreme, pinned
   (1 + 10 = 11). Hidden counts summing to 0 (or to the hidden n) say "none (or all) of
   these students" without recovering any single cell.
+- Totals that do not add up. A district that counts students none of its schools counts
+  (full academic year at one but not at the other, as metrics' FAY flags allow) publishes
+  school → district equations that do not hold. They are audited as equations; where
+  they pin a cell even with every number unknown (to 0, which no group of students is),
+  the equations that do hold are audited instead. Those can still pin a count of 0 by
+  themselves, whatever is hidden ("none of these students"); n·mean is not checked so.
 - Shown cells. R-SUP-2 nulls a small count, but a shown cell keeps its exact value,
   interval and n, from which the count follows; the displayed whole percent also gives it
   back for n < 100. A coded cell's count can still follow from its family's shown counts
@@ -65,6 +73,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from itertools import product
+from typing import Any
 
 import polars as pl
 
@@ -190,7 +199,7 @@ def suppress(
     frame = _prepare(aggregates, policy)
     families = _families(frame, parents)
     hidden = _complete(frame.get_column(_HIDDEN), families)
-    hidden = _audit(hidden, families, _Grid(frame, parents))
+    hidden = _audit(hidden, families, _Grid(frame, families, parents))
     return _publish(frame.with_columns(hidden.alias(_HIDDEN)), policy)
 
 
@@ -234,7 +243,7 @@ class _Families:
     differ only in the one of those that names them, so the smallest-then-first-named
     member of a family is simply its lowest __order, and ``rows[order]`` is its row.
     ``where`` has, in row order, the cell's __slice (its year, subject and metric), its
-    __place in the slice (org, grade and group) and its n, each slice's key as a number.
+    __place in the slice (org, grade and group), each a number, and its n and count.
     """
 
     cells: pl.DataFrame
@@ -251,7 +260,7 @@ def _families(frame: pl.DataFrame, parents: Mapping[str, str] | None) -> _Famili
     if links is not None:
         parts.append(_school_families(cells, links))
     number = [pl.struct(*keys).rank("dense").alias(c) for c, keys in _WHERE.items()]
-    *collected, where = pl.collect_all([*parts, cells.sort(_ROW).select(*number, "n")])
+    *collected, where = pl.collect_all([*parts, cells.sort(_ROW).select(*number, "n", "count")])
     offset, numbered = 0, []
     for part in collected:  # a part's family numbers are below its height
         numbered.append(part.with_columns(pl.col(_FAM).cast(pl.Int64) + offset))
@@ -277,6 +286,7 @@ def _codes(
         _ROW,
         *(pl.col(c).cast(enums[c]).to_physical() if c in enums else pl.col(c) for c in KEY),
         "n",
+        "count",
         (~text["group_type"].is_in([ALL, *NOT_PARTITIONS])).alias("__group_member"),
         ((text["group_type"] == ALL) & (text["group_value"] == ALL)).alias("__everyone"),
         (text["grade"] == ALL).alias("__all_grades"),
@@ -382,23 +392,25 @@ def _round(hidden: pl.Series, cells: pl.DataFrame, rows: pl.Series) -> pl.Series
 
 
 def _audit(hidden: pl.Series, families: _Families, grid: _Grid) -> pl.Series:
-    """Hide more cells until no hidden cell follows from all published equations together.
+    """Hide more cells until no hidden cell follows from all published equations together
+    (but those the equations pin by themselves, see _circuits).
 
     The fixed point leaves no equation with a single unknown, but a cell lies in up to three
     equations and a combination of several can still isolate it. Each round solves the
-    slices that gained a hidden cell (_exposed), hides a box around every determined cell
-    (_blockers), and completes the per-equation rule from there. A round hides at least
-    one cell or stops. In a table whose totals add up, a box frees its cell for good, so
-    one round hides them all and the next only checks.
+    slices that gained a hidden cell (_exposed), hides a box or a circuit around every
+    determined cell (_blockers), and completes the per-equation rule from there. A round
+    hides at least one cell or stops. A box or a circuit frees its cell for good; the
+    rounds after it check the cells the per-equation rule added (tables here need 1–3).
     """
     fresh = hidden.arg_true()  # hidden since the slices were last found safe
+    pinned: set[int] = set()  # determined with every number unknown, see _circuits
     for _ in range(hidden.len() + 1):
         twins = _twins(families.where, hidden)
-        exposed = _exposed(families.cells, _unknowns(twins, fresh))
+        exposed = _exposed(families.cells, _unknowns(twins, fresh)) - pinned
         if not exposed:
             break
-        blockers = _spread(_blockers(exposed, hidden, families, grid), twins)
-        if blockers.is_empty():  # only a system without constants, see _nearest
+        blockers = _spread(_blockers(exposed, hidden, families, grid, pinned), twins)
+        if blockers.is_empty():
             break
         grown = _complete(hidden.clone().scatter(blockers, True), families, blockers)
         fresh = (grown & ~hidden).arg_true()
@@ -432,18 +444,17 @@ def _spread(rows: pl.Series, twins: pl.DataFrame) -> pl.Series:
     return twins.join(at, on=[_TWIN, _PLACE]).get_column(_ROW)
 
 
-def _exposed(cells: pl.DataFrame, rows: pl.Series) -> dict[int, list[int]]:
-    """Every determined cell among ``rows`` (hidden), with the families of its component:
-    the equations restricted to the hidden cells, the shown ones being constants."""
+def _exposed(cells: pl.DataFrame, rows: pl.Series) -> set[int]:
+    """The determined cells among ``rows`` (hidden), by the equations restricted to the
+    hidden cells, the shown ones being constants."""
     equations: dict[int, dict[int, int]] = defaultdict(dict)  # family → {row: ±1}
     unknown = cells.filter(pl.col(_ROW).is_in(rows.implode()))
     columns = (unknown.get_column(c).to_list() for c in (_FAM, _ROW, _TOTAL))
     for family, row, total in zip(*columns, strict=True):  # for speed: not iter_rows
         equations[family][row] = -1 if total else 1  # a member counts +1, the total −1
-    exposed: dict[int, list[int]] = {}
+    exposed: set[int] = set()
     for component in _components(equations):
-        found = _determined([equations[f] for f in component])
-        exposed |= dict.fromkeys(found, component)
+        exposed |= _determined([equations[f] for f in component])
     return exposed
 
 
@@ -482,8 +493,16 @@ def _determined(equations: list[dict[int, int]]) -> set[int]:
     free to vary. The others are counted fixed, which is wrong only with probability 2⁻⁶¹
     per unknown, and then hides one cell too many, never one too few.
     """
+    pivots, value = _solution(equations)
+    return {column for column in pivots if value[column] == 0}
+
+
+def _solution(equations: list[dict[int, int]]) -> tuple[list[int], dict[int, int]]:
+    """The pivots of the echelon form, and a solution of the homogeneous equations modulo
+    _PRIME with random values in the free unknowns (seeded: the same table, the same
+    cells hidden)."""
     pivots = _echelon(equations)
-    draw, value = random.Random(0), {}  # seeded: the same table, the same cells hidden
+    draw, value = random.Random(0), {}
     for column, row in reversed(pivots):  # a pivot row's other unknowns come later or are free
         total = 0
         for c, a in row.items():
@@ -492,7 +511,7 @@ def _determined(equations: list[dict[int, int]]) -> set[int]:
                     value[c] = draw.randrange(1, _PRIME)
                 total += a * value[c]
         value[column] = -total * pow(row[column], -1, _PRIME) % _PRIME
-    return {column for column, _ in pivots if value[column] == 0}
+    return [column for column, _ in pivots], value
 
 
 def _echelon(equations: list[dict[int, int]]) -> list[tuple[int, dict[int, int]]]:
@@ -548,20 +567,24 @@ def _cancel(row: Mapping[int, int], pivot: Mapping[int, int], column: int) -> di
 
 
 # Where a cell sits in its table: (year, subject, metric), (org_code, is a school), grade,
-# (group_type, group_value).
+# (group_type, group_value). An axis of a box: positions on it, each with its sign.
 _Slice = tuple[int, str, str]
 _Org = tuple[str, bool]
 _Group = tuple[str, str]
 _Key = tuple[_Slice, _Org, str, _Group]
+_Axis = list[tuple[Any, int]]
 
 
 class _Grid:
     """The table as a grid of orgs × grades × groups for each (year, subject, metric), for
     the boxes of _blockers. Indexed on demand, slice by slice: most tables never need it."""
 
-    def __init__(self, frame: pl.DataFrame, parents: Mapping[str, str] | None) -> None:
+    def __init__(
+        self, frame: pl.DataFrame, families: _Families, parents: Mapping[str, str] | None
+    ) -> None:
         columns = ["org_code", "org_level", "grade", "group_type", "group_value", "n"]
         self.frame = frame.select(_ROW, *_WHERE[_SLICE], *columns)
+        self.cells = families.cells.select(_ROW, _FAM, _TOTAL)
         self.parent = {(s, True): (d, False) for s, d in (parents or {}).items()}
         self.children: dict[_Org, list[_Org]] = defaultdict(list)
         for school, district in sorted(self.parent.items()):
@@ -569,6 +592,7 @@ class _Grid:
         self.row: dict[_Key, int] = {}
         self.key: dict[int, _Key] = {}
         self.n: dict[int, int] = {}
+        self.families_of: dict[int, list[tuple[int, int]]] = defaultdict(list)
         self.grades: dict[tuple[_Slice, _Org, _Group], list[str]] = defaultdict(list)
         self.groups: dict[tuple[_Slice, _Org, str], dict[str, list[str]]] = {}
         self.slices: set[_Slice] = set()
@@ -590,24 +614,26 @@ class _Grid:
             self.n[row] = n or 0  # a cell hidden by an earlier run has no n: it costs nothing
             self.grades[where, org, (kind, value)].append(grade)
             self.groups.setdefault((where, org, grade), defaultdict(list))[kind].append(value)
+        loaded = self.cells.filter(pl.col(_ROW).is_in(part.get_column(_ROW).implode()))
+        for row, family, total in loaded.iter_rows():
+            self.families_of[row].append((family, -1 if total else 1))
 
     def box(self, x: int, hidden: list[bool]) -> list[int]:
         """The rows of the cheapest box around x that hides a cell more, or none.
 
-        A box is the product of one small vector per axis (orgs, grades, groups), each
-        balanced in the equations along its axis: two members (+1 and −1), or a member and
-        its total (+1 each), or "all students" with one member of each group_type. Every
-        published equation then sums to 0 over the box, so once its corners are hidden, x
-        can move with it: neither x nor any corner is determined any more. (A box already
-        hidden cannot be balanced, then, in a table with cells missing; it is skipped.)
-        Cheapest: the fewest students newly hidden in x's own org first, then in the
-        partner org.
+        A box is the product of one small signed vector per axis (orgs, grades, groups),
+        each balanced in the equations along its axis: two members (+1 and −1), a member
+        and its total (+1 each), or "all students" and one member of each group_type (+1
+        each). Every published equation then sums to 0 over the box (checked: a table
+        with cells missing can break it), so once its corners are hidden, x can move with
+        it: neither x nor any corner is determined any more. Cheapest: the fewest students
+        newly hidden in x's own org first, then in the partner org.
         """
         place, org, grade, group = self.key[x]
-        grades, groups = self._grades(place, org, grade, group), self._groups(x, hidden)
         lines = []
+        grades, groups = self._grades(place, org, grade, group), self._groups(x, hidden)
         for i, (g, c) in enumerate(product(grades, groups)):
-            cost = self._cost(place, [org], g, c, hidden)
+            cost = self._cost(place, [(org, 1)], g, c, hidden)
             if cost is not None:
                 lines.append((cost, i, g, c))
         for own, _, g, c in sorted(lines):
@@ -616,108 +642,202 @@ class _Grid:
                 cost = self._cost(place, others, g, c, hidden)
                 if cost is not None and own + cost > 0:
                     partners.append((cost, j, others))
-            if partners:
-                others = min(partners)[2]
-                return [self.row[place, o, a, b] for o in [org, *others] for a in g for b in c]
+            for _, _, others in sorted(partners):
+                corners = [
+                    (self.row[place, o, a, b], so * sa * sb)
+                    for o, so in [(org, 1), *others]
+                    for a, sa in g
+                    for b, sb in c
+                ]
+                if self._balanced(corners):
+                    return [row for row, _ in corners]
         return []
 
+    def _balanced(self, corners: list[tuple[int, int]]) -> bool:
+        """Does every equation sum to 0 over these signed corners?"""
+        sums: dict[int, int] = defaultdict(int)
+        for row, sign in corners:
+            for family, a in self.families_of[row]:
+                sums[family] += a * sign
+        return not any(sums.values())
+
     def _cost(
-        self,
-        place: _Slice,
-        orgs: list[_Org],
-        grades: list[str],
-        groups: list[_Group],
-        hidden: list[bool],
+        self, place: _Slice, orgs: _Axis, grades: _Axis, groups: _Axis, hidden: list[bool]
     ) -> int | None:
         """Students newly hidden with these corners; None if one is not in the table."""
         total = 0
-        for key in product([place], orgs, grades, groups):
-            row = self.row.get(key)
+        for (o, _), (a, _), (b, _) in product(orgs, grades, groups):
+            row = self.row.get((place, o, a, b))
             if row is None:
                 return None
             total += 0 if hidden[row] else self.n[row]
         return total
 
-    def _orgs(self, org: _Org) -> list[list[_Org]]:
-        """The partners org can take along the org axis: its district (its total) or a
-        school of the same district for a school, one of its schools for a district."""
+    def _orgs(self, org: _Org) -> list[_Axis]:
+        """The partners org can take along the org axis: its district (its total, +1) or
+        another school of the district (−1) for a school, one of its schools (+1) for a
+        district, none for an org in no equation of schools and districts."""
         if org in self.parent:
             district = self.parent[org]
-            return [[district], *([s] for s in self.children[district] if s != org)]
+            return [[(district, 1)], *([(s, -1)] for s in self.children[district] if s != org)]
         if org in self.children:
-            return [[s] for s in self.children[org]]
-        return [[]]  # in no equation of schools and districts
+            return [[(s, 1)] for s in self.children[org]]
+        return [[]]
 
-    def _grades(self, place: _Slice, org: _Org, grade: str, group: _Group) -> list[list[str]]:
-        """grade with a partner on its line: "all" (its total), another grade, or, for "all",
-        any grade."""
+    def _grades(self, place: _Slice, org: _Org, grade: str, group: _Group) -> list[_Axis]:
+        """grade with a partner on its line: "all" or, for "all", any grade (+1), another
+        grade (−1); alone if it has none."""
         line = self.grades[place, org, group]
-        return [[grade, other] for other in line if other != grade] or [[grade]]
+        return [
+            [(grade, 1), (other, 1 if ALL in (grade, other) else -1)]
+            for other in line
+            if other != grade
+        ] or [[(grade, 1)]]
 
-    def _groups(self, x: int, hidden: list[bool]) -> list[list[_Group]]:
-        """x's group with a partner of its group_type, or with "all students" and the
-        cheapest group of every other type; "all students" needs one of each type."""
+    def _groups(self, x: int, hidden: list[bool]) -> list[_Axis]:
+        """x's group with another of its group_type (−1), or with "all students" and the
+        cheapest group of every other type (+1 each); "all students" needs one of each."""
         place, org, grade, (kind, value) = self.key[x]
         if kind in NOT_PARTITIONS:
-            return [[(kind, value)]]
+            return [[((kind, value), 1)]]
         present = self.groups[place, org, grade]
-        everyone = [(ALL, ALL)]
+        everyone: _Axis = [((ALL, ALL), 1)]
         for other in sorted(present.keys() - {ALL, kind, *NOT_PARTITIONS}):
             cost = {
-                v: self._cost(place, [org], [grade], [(other, v)], hidden) for v in present[other]
+                v: self._cost(place, [(org, 1)], [(grade, 1)], [((other, v), 1)], hidden)
+                for v in present[other]
             }
-            everyone.append((other, min(present[other], key=lambda v: (cost[v], v))))
+            everyone.append(((other, min(present[other], key=lambda v: (cost[v], v))), 1))
         if kind == ALL:
             return [everyone]
-        siblings = [[(kind, value), (kind, v)] for v in present[kind] if v != value]
-        return [*siblings, [(kind, value), *everyone]]
+        siblings = [[((kind, value), 1), ((kind, v), -1)] for v in present[kind] if v != value]
+        return [*siblings, [((kind, value), 1), *everyone]]
 
 
 def _blockers(
-    exposed: dict[int, list[int]], hidden: pl.Series, families: _Families, grid: _Grid
+    exposed: set[int], hidden: pl.Series, families: _Families, grid: _Grid, pinned: set[int]
 ) -> pl.Series:
     """Rows to hide so that no determined cell stays determined: the cheapest box around
-    each (_Grid.box), or, where no box adds a cell, the nearest shown cell (_nearest)."""
+    each (_Grid.box), or a circuit through it (_circuits) where no box fits."""
     flags = hidden.to_list()
-    grid.load(list(exposed))
+    grid.load(sorted(exposed))
     new: set[int] = set()
-    stuck = {}
-    for x, component in exposed.items():
+    stuck = []
+    for x in sorted(exposed):
         box = [r for r in grid.box(x, flags) if not flags[r]]
         new.update(box)
         if not box:
-            stuck[x] = component
-    if stuck:
-        new.update(_nearest(stuck, hidden, families).to_list())
+            stuck.append(x)
+    new |= _circuits(stuck, flags, families, pinned)
     return pl.Series(sorted(new), dtype=pl.UInt32)
 
 
-def _nearest(stuck: dict[int, list[int]], hidden: pl.Series, families: _Families) -> pl.Series:
-    """For each determined cell, the smallest shown cell of one of its equations (member or
-    total), or of another equation of its component if all of those are hidden.
+def _circuits(
+    stuck: list[int], hidden: list[bool], families: _Families, pinned: set[int]
+) -> set[int]:
+    """Where no box fits, for each stuck cell the shown cells of a circuit through it.
 
-    Only a table with cells missing (not every total beside its parts) can lack a box. A
-    component with no shown cell gets nothing: its equations have no constants, so what
-    they fix is 0, which no group of students is: a table whose totals add up never has
-    such a cell, and in one whose totals do not, that 0 gives nothing true away."""
-    cells, xs = families.cells, list(stuck)
-    pairs = pl.DataFrame(
-        {"__x": [x for x in xs for _ in stuck[x]], _FAM: [f for x in xs for f in stuck[x]]},
-        schema={"__x": pl.UInt32(), _FAM: pl.Int64()},
-    )
-    near = cells.filter(pl.col(_ROW).is_in(xs)).select(
-        pl.col(_ROW).alias("__x"), _FAM, pl.lit(False).alias("__far")
-    )
-    wanted = pairs.join(near, on=["__x", _FAM], how="left")
-    wanted = wanted.with_columns(pl.col("__far").fill_null(True))
-    shown = cells.filter(~hidden.gather(cells.get_column(_ROW))).select(_FAM, _ORDER)
-    picks = (
-        wanted.join(shown, on=_FAM)
-        .group_by("__x")
-        .agg(pl.col(_ORDER).sort_by("__far", _ORDER).first())
-        .get_column(_ORDER)
-    )
-    return families.rows.gather(picks).unique()
+    A table with cells missing has no box around some cells. A circuit is found in the
+    cell's slice: the columns of the equations, hidden cells first, then shown ones from
+    the smallest, are taken while independent until they span the stuck cell's; the one
+    combination of them that gives it back is a change through it that keeps every
+    published sum. If even all columns do not span it, the equations pin the cell with
+    every number unknown, to 0, which no group of students is: some of them do not hold
+    (a district that counts students none of its schools counts, full academic year at
+    one but not at the other). Those give nothing true away, so circuits are then sought
+    in the equations that hold for n and in those that hold for counts, and the cell
+    joins ``pinned``: hiding more can only leave it freer, no later round need see it.
+    """
+    where = families.where.with_row_index(_ROW)
+    out: set[int] = set()
+    for x in stuck:
+        rows = where.filter(pl.col(_SLICE) == where.item(x, _SLICE))
+        part = families.cells.filter(pl.col(_ROW).is_in(rows.get_column(_ROW).implode()))
+        columns: dict[int, dict[int, int]] = defaultdict(dict)  # row → {family: ±1}
+        for family, row, total in part.select(_FAM, _ROW, _TOTAL).iter_rows():
+            columns[row][family] = -1 if total else 1
+        ids = rows.get_column(_ROW).to_list()
+        n, count = (
+            dict(zip(ids, rows.get_column(c).to_list(), strict=True)) for c in ("n", "count")
+        )
+        order = sorted(columns.keys() - {x}, key=lambda r: (not hidden[r], n[r] or 0, r))
+        found = _circuit(x, columns, order)
+        if not found:
+            pinned.add(x)
+            for numbers in (n, count):
+                holds = _holding(columns, numbers)
+                kept = {r: {f: a for f, a in c.items() if f in holds} for r, c in columns.items()}
+                found |= _circuit(x, kept, order)
+        out |= {r for r in found if not hidden[r]}
+    return out
+
+
+def _holding(
+    columns: Mapping[int, Mapping[int, int]], numbers: Mapping[int, int | None]
+) -> set[int]:
+    """The families whose members' numbers add up to their total's. One with a number not
+    known (hidden by an earlier run, which checked the family then) is left out."""
+    sums: dict[int, int] = defaultdict(int)
+    unknown: set[int] = set()
+    for row, column in columns.items():
+        number = numbers[row]
+        for family, a in column.items():
+            if number is None:
+                unknown.add(family)
+            else:
+                sums[family] += a * number
+    return {f for f, total in sums.items() if total == 0} - unknown
+
+
+def _circuit(x: int, columns: Mapping[int, Mapping[int, int]], order: list[int]) -> set[int]:
+    """The rows of a circuit through x (a smallest set of columns that gives x's back),
+    taken greedily in ``order``; none if all of them do not reach x's column. Modulo
+    _PRIME: a circuit that is wrong with probability 2⁻⁶¹ costs a round of the audit."""
+    basis: dict[int, dict[int, int]] = {}  # pivot → column, 1 there and 0 at the others
+    target = _reduced(columns[x], basis)
+    chosen = []
+    for row in order:
+        if not target:
+            break
+        column = _reduced(columns[row], basis)
+        if not column:
+            continue
+        pivot = min(column)
+        column = _added({}, pow(column[pivot], -1, _PRIME), column)
+        for other, vector in basis.items():
+            if pivot in vector:
+                basis[other] = _added(vector, -vector[pivot], column)
+        basis[pivot] = column
+        target = _added(target, -target.get(pivot, 0), column)
+        chosen.append(row)
+    if target:
+        return set()
+    equations: dict[int, dict[int, int]] = defaultdict(dict)
+    for row in [x, *chosen]:
+        for family, a in columns[row].items():
+            equations[family][row] = a
+    _, value = _solution(list(equations.values()))
+    return {row for row in chosen if value.get(row)}
+
+
+def _reduced(column: Mapping[int, int], basis: Mapping[int, Mapping[int, int]]) -> dict[int, int]:
+    """``column`` minus its part in the basis, modulo _PRIME."""
+    out = {c: v % _PRIME for c, v in column.items()}
+    for pivot in [c for c in column if c in basis]:
+        out = _added(out, -out.get(pivot, 0), basis[pivot])
+    return out
+
+
+def _added(vector: Mapping[int, int], factor: int, other: Mapping[int, int]) -> dict[int, int]:
+    """vector + factor·other, modulo _PRIME, without zeros."""
+    out = dict(vector)
+    for c, v in other.items():
+        w = (out.get(c, 0) + factor * v) % _PRIME
+        if w:
+            out[c] = w
+        else:
+            out.pop(c, None)
+    return out
 
 
 # --- what is published -----------------------------------------------------------------------
