@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -101,3 +102,13 @@ def client_for(client: Client) -> Callable[[User | None], Client]:
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def district_people(world: World) -> dict[Role, Any]:
+    """One person holding each role on the fixture district (alice is its administrator)."""
+    people: dict[Role, Any] = {Role.ADMIN: world.alice}
+    for role in Role:
+        if role != Role.ADMIN:
+            people[role] = world.person(f"district-{role.value}@example.org", role, world.district)
+    return people

@@ -84,7 +84,7 @@ def build(org: Organization, results: Results, filters: Filters, policy: Policy)
 
 def _charts(page: ResultsPage) -> dict[str, Chart]:
     measure = page.metric_label
-    shown = [c for c in ([page.everyone] if page.everyone else []) + [g.cell for g in page.groups]]
+    shown = ([page.everyone] if page.everyone else []) + [g.cell for g in page.groups]
     out = {
         "groups": charts.group_bars(
             "chart-groups",

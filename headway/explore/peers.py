@@ -30,7 +30,7 @@ from headway.data.core.similar import nearest as nearest_schools
 from headway.explore import charts, cube, labels
 from headway.explore.cube import Audience
 from headway.explore.filters import Filters
-from headway.explore.present import number
+from headway.explore.present import is_rate, number
 from headway.orgs.models import Organization
 
 POOLS = {
@@ -242,7 +242,7 @@ def _feature(name: str, value: float | None) -> str:
 def _chart(
     school: Organization, found: Similar, peers: list[Peer], filters: Filters
 ) -> charts.Chart | None:
-    if not filters.metric.endswith("_rate") or not peers:
+    if not is_rate(filters.metric) or not peers:
         return None
     me = found.profile
     points = [

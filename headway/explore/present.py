@@ -14,9 +14,9 @@ import polars as pl
 from django.utils.translation import gettext as _
 
 from headway.data.core.aggregates import ALL
+from headway.data.core.gaps import rate_metric
 from headway.explore import labels
 
-RATE_SUFFIX = "_rate"
 REASONS = {
     "MIN_N": _("fewer students than the minimum group size"),
     "COMPLEMENTARY": _("hidden so that a small group cannot be worked out from the others"),
@@ -26,7 +26,8 @@ REASONS = {
 
 
 def is_rate(metric: str) -> bool:
-    return metric.endswith(RATE_SUFFIX) or metric.startswith(labels.LEVEL_PREFIX)
+    """Shown as a percent: the rates, and the shares of students at each level."""
+    return rate_metric(metric) or metric.startswith(labels.LEVEL_PREFIX)
 
 
 def number(value: float | None, metric: str) -> str:
@@ -80,12 +81,8 @@ def cells(frame: pl.DataFrame, internal: bool) -> list[Cell]:
 def _cell(row: dict[str, Any], internal: bool) -> Cell:
     reason = row.get("reason") or ""
     value = row["value"]
-    if internal:
-        text = number(value, row["metric"])
-        hidden = value is None
-    else:
-        text = row.get("display") or number(value, row["metric"])
-        hidden = value is None
+    shown = number(value, row["metric"])
+    text = shown if internal else (row.get("display") or shown)  # public: suppression's text
     return Cell(
         group_type=row["group_type"],
         group_value=row["group_value"],
@@ -96,7 +93,7 @@ def _cell(row: dict[str, Any], internal: bool) -> Cell:
         ci_low=row["ci_low"],
         ci_high=row["ci_high"],
         text=text,
-        hidden=hidden,
+        hidden=value is None,
         reason=reason,
         school_year=row["school_year"],
     )

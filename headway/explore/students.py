@@ -13,6 +13,7 @@ import polars as pl
 
 from headway.data import pipeline
 from headway.data.core.aggregates import ALL
+from headway.data.core.metrics import counts_for
 from headway.data.core.schema import Kind
 from headway.explore.cube import org_code, settings_for
 from headway.explore.filters import Filters
@@ -84,6 +85,6 @@ def _in_group(district: Organization, group_type: str, value: str, have: set[str
 def _counts(org: Organization, district: Organization, have: set[str]) -> pl.Expr:
     """Whether a student counts for ``org``'s results (the full-academic-year flags)."""
     flag = "counts_for_school" if org.is_school else "counts_for_district"
-    if flag not in have or not settings_for(district).use_accountability_flags:
+    if flag not in have:
         return pl.lit(True)
-    return pl.col(flag).fill_null(True)
+    return counts_for(flag, settings_for(district).options())

@@ -50,15 +50,6 @@ ROUTES = [
 ]
 
 
-@pytest.fixture
-def district_people(world: World) -> dict[Role, Any]:
-    people = {Role.ADMIN: world.alice}
-    for role in Role:
-        if role != Role.ADMIN:
-            people[role] = world.person(f"district-{role.value}@example.org", role, world.district)
-    return people
-
-
 def _call(client: Client, world: World, name: str, method: str, keys: tuple[str, ...]) -> int:
     objects = _objects(world)
     url = reverse(name, kwargs={"code": world.district.code, **{k: objects[k] for k in keys}})

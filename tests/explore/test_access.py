@@ -25,15 +25,6 @@ ROUTES = [
 ]
 
 
-@pytest.fixture
-def district_people(world: World) -> dict[Role, Any]:
-    people = {Role.ADMIN: world.alice}
-    for role in Role:
-        if role != Role.ADMIN:
-            people[role] = world.person(f"district-{role.value}@example.org", role, world.district)
-    return people
-
-
 def _call(client: Client, world: World, name: str, method: str) -> int:
     kwargs: dict[str, Any] = {"code": world.district.code}
     if name == "explore-finding":

@@ -160,13 +160,14 @@ def _people(students: pl.LazyFrame, options: Options) -> pl.LazyFrame:
         "grade",
         pl.when(race != NOT_REPORTED).then(race).alias("race_ethnicity"),
         *GROUPS[1:],
-        _counts("counts_for_school", options).alias("fay_school"),
-        _counts("counts_for_district", options).alias("fay_district"),
+        counts_for("counts_for_school", options).alias("fay_school"),
+        counts_for("counts_for_district", options).alias("fay_district"),
     )
 
 
-def _counts(flag: str, options: Options) -> pl.Expr:
-    """False only when flags are honoured and the flag says false: null means "counts"."""
+def counts_for(flag: str, options: Options) -> pl.Expr:
+    """Whether a student counts (a counts_for_* flag): false only when flags are honoured
+    and the flag says false; null means "counts". Student lists use the same rule."""
     if not options.use_accountability_flags:
         return pl.lit(True)
     return pl.col(flag).fill_null(True)
