@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "headway.ops",
     "headway.data",
     "headway.explore",
+    "headway.teams",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,8 @@ SECTIONS = (
             _("The team roster, with a check that the right people are on it"),
             _("Working agreements and the team-effectiveness self-assessment"),
         ),
+        url_name="teams-home",
+        url_prefixes=("teams-",),
     ),
     Section(
         "data",

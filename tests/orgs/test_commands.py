@@ -21,7 +21,7 @@ def _run(*args: str) -> str:
 @pytest.mark.django_db
 def test_the_demo_loads_once_and_prints_the_sign_ins() -> None:
     first = _run("load_demo")
-    assert "Loaded the demo district." in first
+    assert "Loaded the demo district and its team." in first
     for email, *_rest in PEOPLE:
         assert email in first
     assert Organization.objects.filter(kind="school").count() == len(SCHOOLS)

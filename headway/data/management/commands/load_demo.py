@@ -8,6 +8,7 @@ from headway.data.demo import import_demo_files
 from headway.data.models import Coverage
 from headway.orgs.demo import DEMO_PASSWORD, DISTRICT_NAME, demo_exists, load_demo, logins
 from headway.orgs.models import Organization
+from headway.teams.demo import load_demo_teams
 
 
 class Command(BaseCommand):
@@ -20,7 +21,8 @@ class Command(BaseCommand):
             )
         else:
             load_demo()
-            self.stdout.write(self.style.SUCCESS("Loaded the demo district."))
+            load_demo_teams(Organization.objects.get(kind="district", name=DISTRICT_NAME))
+            self.stdout.write(self.style.SUCCESS("Loaded the demo district and its team."))
             self._import_data()
         self.stdout.write(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD}):")
         for email, role, org in logins():
