@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django import forms
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Stale(Exception):
@@ -31,3 +33,14 @@ def save_revision(instance: models.Model, expected: int, fields: Iterable[str]) 
     if not updated:
         raise Stale
     instance.revision = expected + 1  # type: ignore[attr-defined]
+
+
+class RevisionField(forms.IntegerField):
+    """The revision the record had when the form was opened (0: not written yet)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            widget=forms.HiddenInput,
+            min_value=0,
+            error_messages={"required": _("The form is out of date: open it again.")},
+        )

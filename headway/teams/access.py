@@ -67,6 +67,8 @@ def get_seat_for_user(request: HttpRequest, code: UUID, tcode: UUID) -> TeamAcce
     """The team and the person's own seat on it; 403 for anyone not on the team."""
     access = get_team_for_user(request, code, tcode)
     if access.me is None:
+        detail = {"needs": "a place on the team"}
+        record(request, "access.denied", org=access.team.org, outcome="denied", detail=detail)
         raise PermissionDenied
     return access
 

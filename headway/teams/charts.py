@@ -112,6 +112,7 @@ def _layers() -> list[Spec]:
                 "stroke": WHITE,
                 "strokeWidth": 1.5,
                 "opacity": 1,
+                "aria": False,  # the table and the summary give the previous averages
             },
             "encoding": {"x": {**x, "field": "previous"}},
         },

@@ -63,6 +63,7 @@ class Partner(models.Model):
         help_text=_("With a Headway account under this address, they acknowledge the charter."),
     )
     title = models.CharField(_("representative's title"), max_length=200, blank=True)
+    revision = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -105,10 +105,33 @@ def test_a_partnership_without_partners_says_whom_to_add(world: World, client_fo
     assert "Write the charter" in page
 
 
+def _partner_data(representative: str) -> dict[str, str]:
+    return {
+        "kind": "community",
+        "name": "Parents United",
+        "representative": representative,
+        "revision": "1",
+    }
+
+
 def test_an_admin_edits_a_partner(setup: Setup, client_for: SignIn) -> None:
-    data = {"kind": "community", "name": "Parents United", "representative": "Lee Park"}
     url = setup.url("teams-partner-edit", setup.community.code)
-    assert client_for(setup.world.alice).post(url, data).status_code == 302
+    assert client_for(setup.world.alice).post(url, _partner_data("Lee Park")).status_code == 302
+    setup.community.refresh_from_db()
+    assert setup.community.representative == "Lee Park"
+
+
+def test_two_admins_editing_a_partner_do_not_overwrite_each_other(
+    setup: Setup, client_for: SignIn
+) -> None:
+    url = setup.url("teams-partner-edit", setup.community.code)
+    client = client_for(setup.world.alice)
+    assert client.post(url, _partner_data("Lee Park")).status_code == 302
+    response = client.post(url, _partner_data("Kim Lau"))  # opened at revision 1 too
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "was changed by someone else while you were editing" in page
+    assert "Lee Park" in page and "Kim Lau" in page
     setup.community.refresh_from_db()
     assert setup.community.representative == "Lee Park"
 

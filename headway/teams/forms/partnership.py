@@ -12,6 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from headway.lib.revisions import RevisionField
 from headway.teams.models import Charter, Partner
 
 # The charter fields people write, in reading order.
@@ -79,6 +80,7 @@ class PartnerForm(forms.ModelForm[Partner]):
         model = Partner
         fields = ["kind", "name", "representative", "title", "email"]
         widgets = {"kind": forms.RadioSelect}
+        labels = {"name": _("Name of the partner organization")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -87,12 +89,16 @@ class PartnerForm(forms.ModelForm[Partner]):
         kind.choices = Partner.Kind.choices  # no empty radio button
 
 
+class PartnerEditForm(PartnerForm):
+    revision = RevisionField()
+
+
 class CharterForm(forms.ModelForm[Charter]):
     """The charter's text, with the version and revision it was opened at (to catch conflicts)."""
 
     # Hidden, so without a label (includes/form.html shows labels that are set).
     number = forms.IntegerField(widget=forms.HiddenInput, label="")
-    revision = forms.IntegerField(widget=forms.HiddenInput, label="")
+    revision = RevisionField()
 
     class Meta:
         model = Charter

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from headway.accounts.models import User
+from headway.lib.revisions import RevisionField
 from headway.orgs.models import Organization
 from headway.teams.composition import RULES
 from headway.teams.models import Category, CustomRule, Team, TeamMember, TeamRole
@@ -24,17 +25,6 @@ def kinds_for(org: Organization) -> list[tuple[str, Any]]:
         (Team.Kind.IMPROVEMENT, Team.Kind.IMPROVEMENT.label),
         (Team.Kind.INSTRUCTIONAL, Team.Kind.INSTRUCTIONAL.label),
     ]
-
-
-class RevisionField(forms.IntegerField):
-    """The revision the record had when the form was opened (see headway.lib.revisions)."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            widget=forms.HiddenInput,
-            min_value=1,
-            error_messages={"required": _("The form is out of date: open it again.")},
-        )
 
 
 class TeamForm(forms.ModelForm[Team]):

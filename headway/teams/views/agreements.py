@@ -133,7 +133,7 @@ def _save_version(
     except IntegrityError:  # another save of the same version got in between
         return None
     record(
-        request, "teams.agreements_saved", org=team.org, obj=team, detail={"version": saved.number}
+        request, "team.agreements_saved", org=team.org, obj=team, detail={"version": saved.number}
     )
     return saved
 
@@ -190,7 +190,7 @@ def accept(request: HttpRequest, code: UUID, tcode: UUID) -> HttpResponse:
         agreement_set=current, member=access.me, defaults={"recorded_by": _user(request)}
     )
     if created:
-        record(request, "teams.agreements_accepted", org=access.team.org, obj=access.me)
+        record(request, "team.agreements_accepted", org=access.team.org, obj=access.me)
         messages.success(request, _("Thank you: you accepted the working agreements."))
     else:
         messages.info(request, _("You had already accepted these agreements. Nothing changed."))
@@ -215,7 +215,7 @@ def _record_for_contact(request: HttpRequest, code: UUID, tcode: UUID) -> HttpRe
         agreement_set=current, member=member, defaults={"recorded_by": _user(request)}
     )
     if created:
-        record(request, "teams.agreements_recorded", org=access.team.org, obj=member)
+        record(request, "team.agreements_recorded", org=access.team.org, obj=member)
         message = _("Recorded that %(name)s accepted the working agreements.")
         messages.success(request, message % {"name": member.name})
     else:

@@ -30,11 +30,13 @@ from headway.lib.textdiff import Segment, diff_fields, is_changed
 from headway.orgs.access import OrgAccess
 from headway.orgs.roles import Cap
 from headway.teams.access import get_partnership_for_user
+from headway.teams.conflicts import ConflictRow, on_stale, reopened
 from headway.teams.forms.partnership import (
     CHARTER_FIELDS,
     DECISION_RULE_HELP,
     AcknowledgeForm,
     CharterForm,
+    PartnerEditForm,
     PartnerForm,
     draft_charter,
 )
@@ -182,20 +184,24 @@ def partner_create(request: HttpRequest, code: UUID) -> HttpResponse:
 def partner_edit(request: HttpRequest, code: UUID, pcode: UUID) -> HttpResponse:
     access, partnership = get_partnership_for_user(request, code, Cap.MANAGE_ORG)
     partner = get_object_or_404(partnership.partners, code=pcode)
-    form = PartnerForm(request.POST or None, instance=partner)
+    initial = {"revision": partner.revision}
+    form = PartnerEditForm(request.POST or None, instance=partner, initial=initial)
+    conflict: list[ConflictRow] = []
     if request.method == "POST" and form.is_valid():
-        form.save()
-        record(
-            request,
-            "partner.updated",
-            org=access.org,
-            obj=partner,
-            detail={"fields": form.changed_data},
-        )
-        messages.success(request, _("Saved."))
-        return redirect("teams-partnership", code=access.org.code)
-    context = {"org": access.org, "form": form, "partner": partner}
-    return render(request, "teams/partner_form.html", context, status=400 if form.errors else 200)
+        try:
+            save_revision(partner, form.cleaned_data["revision"], PartnerForm.Meta.fields)
+        except Stale:
+            partner = Partner.objects.get(pk=partner.pk)
+            conflict = on_stale(request, form, partner)
+            form = PartnerEditForm(reopened(request, partner.revision), instance=partner)
+        else:
+            detail = {"fields": form.changed_data}
+            record(request, "partner.updated", org=access.org, obj=partner, detail=detail)
+            messages.success(request, _("Saved."))
+            return redirect("teams-partnership", code=access.org.code)
+    context = {"org": access.org, "form": form, "partner": partner, "conflict": conflict}
+    status = 409 if conflict else 400 if form.errors else 200
+    return render(request, "teams/partner_form.html", context, status=status)
 
 
 # /o/<code>/team/partnership/partners/<pcode>/remove/

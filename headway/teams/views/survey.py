@@ -128,7 +128,7 @@ def _open_round(request: HttpRequest, code: UUID, tcode: UUID) -> HttpResponse:
             % {"title": still_open.title},
         )
         return _rounds_page(request, access, form)
-    record(request, "teams.round_opened", org=team.org, obj=opened)
+    record(request, "team.round_opened", org=team.org, obj=opened)
     messages.success(
         request, _("“%(title)s” is open. Members can now answer.") % {"title": opened.title}
     )
@@ -257,7 +257,7 @@ def close(request: HttpRequest, code: UUID, tcode: UUID, rcode: UUID) -> HttpRes
     this_round = _get_round(access.team, rcode)
     closed = Round.objects.filter(pk=this_round.pk, closed_at=None).update(closed_at=timezone.now())
     if closed:
-        record(request, "teams.round_closed", org=access.team.org, obj=this_round)
+        record(request, "team.round_closed", org=access.team.org, obj=this_round)
         messages.success(request, _("“%(title)s” is closed.") % {"title": this_round.title})
     else:
         messages.info(request, _("This round was already closed."))

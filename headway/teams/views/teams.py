@@ -26,6 +26,7 @@ from headway.orgs.roles import Cap
 from headway.teams import agreements
 from headway.teams.access import get_team_for_user
 from headway.teams.composition import Line, checklist, seats_of
+from headway.teams.conflicts import ConflictRow, conflict_rows, on_stale, reopened, say_stale
 from headway.teams.forms.teams import (
     CustomRuleForm,
     MemberAddForm,
@@ -90,65 +91,6 @@ def _summary(lines: Sequence[Line]) -> str:
     return ngettext("%(n)s thing still needed.", "%(n)s things still needed.", missing) % {
         "n": missing
     }
-
-
-# Edit conflicts ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ConflictRow:
-    label: str
-    stored: str
-    yours: str
-
-
-def _shown(field: forms.Field, value: Any) -> str:
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    labels = {str(k): str(v) for k, v in getattr(field, "choices", [])}
-    if isinstance(value, list | tuple):
-        return ", ".join(labels.get(str(item), str(item)) for item in value) or "—"
-    return labels.get(str(value), str(value)) if value not in (None, "") else "—"
-
-
-def _conflict(form: forms.BaseForm, stored: dict[str, Any]) -> list[ConflictRow]:
-    """The fields where the stored version differs from what the person typed."""
-    rows = []
-    for name, field in form.fields.items():
-        if name == "revision" or name not in stored:
-            continue
-        theirs, yours = _shown(field, stored[name]), _shown(field, form.cleaned_data.get(name))
-        if theirs != yours:
-            rows.append(ConflictRow(str(field.label), theirs, yours))
-    return rows
-
-
-def _reopened(request: HttpRequest, revision: int) -> Any:
-    """The person's input again, now at the stored revision: saving once more keeps theirs."""
-    data = request.POST.copy()
-    data["revision"] = str(revision)
-    return data
-
-
-def _stale_message(request: HttpRequest, name: str = "") -> None:
-    changed = (
-        _("%(name)s was changed by someone else while you were editing.") % {"name": name}
-        if name
-        else _("The composition rules were changed by someone else while you were editing.")
-    )
-    advice = _(
-        "Nothing of yours was saved yet: compare the two versions below, then save again "
-        "to keep yours, or cancel to keep theirs."
-    )
-    messages.error(request, f"{changed} {advice}")
-
-
-def _on_stale(
-    request: HttpRequest, form: forms.BaseForm, stored: Team | TeamMember
-) -> list[ConflictRow]:
-    """Say that someone else saved first, and what differs between theirs and the form."""
-    _stale_message(request, stored.name)
-    return _conflict(form, {name: getattr(stored, name) for name in form.fields})
 
 
 def _saved_fields(form: forms.BaseForm) -> list[str]:
@@ -323,8 +265,8 @@ def edit(request: HttpRequest, code: UUID, tcode: UUID) -> HttpResponse:
             save_revision(team, form.cleaned_data["revision"], _saved_fields(form))
         except Stale:
             team = Team.objects.select_related("org").get(pk=team.pk)
-            conflict = _on_stale(request, form, team)
-            form = TeamEditForm(_reopened(request, team.revision), instance=team, org=team.org)
+            conflict = on_stale(request, form, team)
+            form = TeamEditForm(reopened(request, team.revision), instance=team, org=team.org)
         else:
             record(request, "team.updated", org=team.org, obj=team, detail={"name": team.name})
             messages.success(request, _("Saved."))
@@ -373,8 +315,8 @@ def member_edit(request: HttpRequest, code: UUID, tcode: UUID, mcode: UUID) -> H
             save_revision(member, form.cleaned_data["revision"], fields)
         except Stale:
             member = TeamMember.objects.get(pk=member.pk)
-            conflict = _on_stale(request, form, member)
-            form = MemberEditForm(_reopened(request, member.revision), instance=member, team=team)
+            conflict = on_stale(request, form, member)
+            form = MemberEditForm(reopened(request, member.revision), instance=member, team=team)
         else:
             record(request, "team.member_updated", org=team.org, obj=member)
             messages.success(request, _("Saved."))
@@ -451,10 +393,10 @@ def _switches_posted(request: HttpRequest, district: Organization) -> HttpRespon
         _save_switches(request, district, form)
     except Stale:
         stored = _stored_settings(district)
-        conflict = _conflict(form, SwitchesForm.initial_for(stored.disabled, stored.revision))
-        _stale_message(request)
+        conflict = conflict_rows(form, SwitchesForm.initial_for(stored.disabled, stored.revision))
+        say_stale(request)
         return _rules_page(
-            request, district, SwitchesForm(_reopened(request, stored.revision)), None, conflict
+            request, district, SwitchesForm(reopened(request, stored.revision)), None, conflict
         )
     messages.success(request, _("The composition rules were saved."))
     return redirect("teams-rules", code=district.code)
