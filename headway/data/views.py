@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from headway.accounts.models import User
 from headway.audit.log import record
 from headway.data import pipeline, storage
 from headway.data.access import get_district_for_data, get_import_for_user, get_snapshot_for_user
@@ -27,15 +26,9 @@ from headway.data.models import KIND_CHOICES, Coverage, Import, SavedMapping, Sn
 from headway.data.schools import add_missing_schools
 from headway.data.tasks import run_import
 from headway.lib.sheets import safe_cell
-from headway.orgs.access import get_org_for_user
+from headway.orgs.access import get_org_for_user, signed_in
 from headway.orgs.models import Organization
 from headway.orgs.roles import Cap
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 # /o/<code>/data/
@@ -123,7 +116,7 @@ def _receive(request: HttpRequest, form: UploadForm, district: Organization) -> 
         sha256=stored[1],
         size=stored[2],
         sheet=form.cleaned_data["sheet"],
-        created_by=_user(request),
+        created_by=signed_in(request),
     )
     try:
         source = imp.source()
@@ -228,7 +221,7 @@ def _save_mapping(request: HttpRequest, imp: Import, name: str) -> None:
         SavedMapping.objects.update_or_create(
             district=imp.district,
             name=name,
-            defaults={"yaml": imp.mapping_yaml, "created_by": _user(request)},
+            defaults={"yaml": imp.mapping_yaml, "created_by": signed_in(request)},
         )
     except IntegrityError:
         return

@@ -92,10 +92,16 @@ def reachable_for_request(request: HttpRequest) -> list[Organization]:
     return cached
 
 
-def get_org_for_user(request: HttpRequest, code: UUID, cap: Cap = Cap.VIEW) -> OrgAccess:
-    """Return the organization if the person holds ``cap`` on it; 404 outsiders, 403 members."""
+def signed_in(request: HttpRequest) -> User:
+    """The person making the request; views reach it only behind login_required."""
     user = request.user
     assert isinstance(user, User)
+    return user
+
+
+def get_org_for_user(request: HttpRequest, code: UUID, cap: Cap = Cap.VIEW) -> OrgAccess:
+    """Return the organization if the person holds ``cap`` on it; 404 outsiders, 403 members."""
+    user = signed_in(request)
     org = Organization.objects.filter(code=code).first()
     roles = roles_for(user, org) if org is not None else frozenset()
     if org is None or not roles:

@@ -11,9 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from headway.accounts.models import User
 from headway.audit.log import record
-from headway.orgs.access import OrgAccess, get_org_for_user, reachable_for_request
+from headway.orgs.access import OrgAccess, get_org_for_user, reachable_for_request, signed_in
 from headway.orgs.forms import DistrictForm, InviteForm, NetworkForm, SchoolForm, SchoolYearForm
 from headway.orgs.invitations import invite
 from headway.orgs.models import Invitation, Membership, Organization, SchoolYear
@@ -27,16 +26,10 @@ PROFILE_FORMS: dict[str, type[ModelForm[Organization]]] = {
 }
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 # /
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     memberships = Membership.objects.active().filter(user=user).select_related("org")
     roles = [{"membership": m, "summary": ROLE_SUMMARY[Role(m.role)]} for m in memberships]
     context = {"roles": roles, "orgs": reachable_for_request(request)}

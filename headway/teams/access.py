@@ -12,9 +12,8 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from headway.accounts.models import User
 from headway.audit.log import record
-from headway.orgs.access import OrgAccess, get_org_for_user
+from headway.orgs.access import OrgAccess, get_org_for_user, signed_in
 from headway.orgs.roles import Cap
 from headway.teams.models import Partnership, Team, TeamMember
 
@@ -37,12 +36,6 @@ class TeamAccess:
         return self.me is not None or self.org_access.can(Cap.VIEW_INTERNAL)
 
 
-def _signed_in(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def get_team_for_user(
     request: HttpRequest, code: UUID, tcode: UUID, cap: Cap = Cap.VIEW
 ) -> TeamAccess:
@@ -51,7 +44,7 @@ def get_team_for_user(
     team = Team.objects.filter(org=org_access.org, code=tcode).first()
     if team is None:
         raise Http404("No such team.")
-    me = team.members.filter(user=_signed_in(request)).first()
+    me = team.members.filter(user=signed_in(request)).first()
     access = TeamAccess(org_access, team, me)
     if not (team.published or access.sees_internal):
         raise Http404("No such team.")

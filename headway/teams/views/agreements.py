@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from headway.accounts.models import User
 from headway.audit.log import record
+from headway.orgs.access import signed_in
 from headway.orgs.roles import Cap
 from headway.teams.access import TeamAccess, get_seat_for_user, get_team_for_user
 from headway.teams.agreements import default_items
@@ -37,12 +38,6 @@ class Standing:
     accepted_at: datetime | None = None
     recorded_by: User | None = None
     earlier: int | None = None  # the newest earlier version they accepted
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _standings(team: Team, current: AgreementSet) -> list[Standing]:
@@ -128,7 +123,7 @@ def _save_version(
             if newest != opened_from:
                 return None
             saved = AgreementSet.objects.create(
-                team=team, number=opened_from + 1, items=items, created_by=_user(request)
+                team=team, number=opened_from + 1, items=items, created_by=signed_in(request)
             )
     except IntegrityError:  # another save of the same version got in between
         return None
@@ -187,7 +182,7 @@ def accept(request: HttpRequest, code: UUID, tcode: UUID) -> HttpResponse:
         return _changed_meanwhile(request, code, tcode)
     assert access.me is not None  # get_seat_for_user refuses anyone without a seat
     _acceptance, created = Acceptance.objects.get_or_create(
-        agreement_set=current, member=access.me, defaults={"recorded_by": _user(request)}
+        agreement_set=current, member=access.me, defaults={"recorded_by": signed_in(request)}
     )
     if created:
         record(request, "team.agreements_accepted", org=access.team.org, obj=access.me)
@@ -212,7 +207,7 @@ def _record_for_contact(request: HttpRequest, code: UUID, tcode: UUID) -> HttpRe
         return _changed_meanwhile(request, code, tcode)
     member: TeamMember = form.cleaned_data["member"]
     _acceptance, created = Acceptance.objects.get_or_create(
-        agreement_set=current, member=member, defaults={"recorded_by": _user(request)}
+        agreement_set=current, member=member, defaults={"recorded_by": signed_in(request)}
     )
     if created:
         record(request, "team.agreements_recorded", org=access.team.org, obj=member)

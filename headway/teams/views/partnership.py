@@ -27,7 +27,7 @@ from headway.accounts.models import User
 from headway.audit.log import record
 from headway.lib.revisions import Stale, save_revision
 from headway.lib.textdiff import Segment, diff_fields, is_changed
-from headway.orgs.access import OrgAccess
+from headway.orgs.access import OrgAccess, signed_in
 from headway.orgs.roles import Cap
 from headway.teams.access import get_partnership_for_user
 from headway.teams.conflicts import ConflictRow, on_stale, reopened
@@ -82,12 +82,6 @@ class FieldChange:
         return is_changed(self.segments)
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _sees_drafts(access: OrgAccess, partners: list[Partner], user: User) -> bool:
     """Drafts are work in progress; representatives see them too, to acknowledge them."""
     return access.can(Cap.VIEW_INTERNAL) or any(p.is_represented_by(user) for p in partners)
@@ -140,7 +134,7 @@ def _label(name: str) -> str:
 @login_required
 def detail(request: HttpRequest, code: UUID) -> HttpResponse:
     access, partnership = get_partnership_for_user(request, code)
-    user = _user(request)
+    user = signed_in(request)
     partners = _partners(partnership)
     drafts = _sees_drafts(access, partners, user)
     states = [s for s in _states(partnership, partners) if drafts or s.adopted]
@@ -243,7 +237,7 @@ def _stamp(target: Charter) -> dict[str, int]:
 def charter_edit(request: HttpRequest, code: UUID) -> HttpResponse:
     access, partnership = get_partnership_for_user(request, code, Cap.MANAGE_ORG)
     current = partnership.current_charter()
-    target = _edit_target(partnership, current, _user(request))
+    target = _edit_target(partnership, current, signed_in(request))
     if request.method != "POST":
         initial = _stamp(target) | ({} if current else draft_charter())
         return _charter_form(request, access, target, CharterForm(instance=target, initial=initial))
@@ -314,7 +308,7 @@ def _charter_conflict(
     """Someone saved first: show their text beside this person's, and overwrite nothing."""
     stored = partnership.current_charter()
     stored_texts = _texts(stored) if stored is not None else {}
-    target = _edit_target(partnership, stored, _user(request))
+    target = _edit_target(partnership, stored, signed_in(request))
     data = request.POST.copy()
     for key, value in _stamp(target).items():
         data[key] = str(value)  # so saving again is a deliberate choice
@@ -343,7 +337,7 @@ def _charter_page(
     number: int,
     form: AcknowledgeForm | None = None,
 ) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     partners = _partners(partnership)
     drafts = _sees_drafts(access, partners, user)
     states = [s for s in _states(partnership, partners) if drafts or s.adopted]
@@ -394,7 +388,7 @@ def _acknowledge_form(
 @login_required
 def acknowledge(request: HttpRequest, code: UUID, number: int) -> HttpResponse:
     access, partnership = get_partnership_for_user(request, code)
-    signers = _signers(access, _partners(partnership), _user(request))
+    signers = _signers(access, _partners(partnership), signed_in(request))
     if not signers:
         record(
             request, "access.denied", org=access.org, outcome="denied", detail={"needs": "partner"}
@@ -439,7 +433,7 @@ def _record_acknowledgement(
     request: HttpRequest, charter: Charter, partner: Partner, data: dict[str, Any]
 ) -> bool:
     """Save the acknowledgement; False when the partner had already acknowledged."""
-    user = _user(request)
+    user = signed_in(request)
     on_behalf = not partner.is_represented_by(user)
     day: date = data["acknowledged_on"]
     try:

@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from headway.accounts.models import User
 from headway.audit.log import record
+from headway.orgs.access import signed_in
 from headway.orgs.roles import Cap
 from headway.teams.access import TeamAccess, get_seat_for_user, get_team_for_user
 from headway.teams.characteristics import BY_SLUG, MIN_ANSWERS, Characteristic
@@ -50,12 +50,6 @@ class Result:
     sd: str
     change: str | None
     comments: list[str]
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _get_assessment_for_user(
@@ -119,7 +113,7 @@ def _open_round(request: HttpRequest, code: UUID, tcode: UUID) -> HttpResponse:
         still_open = team.rounds.filter(closed_at=None).first()
         if still_open is None:
             opened = Round.objects.create(
-                team=team, title=form.cleaned_data["title"], opened_by=_user(request)
+                team=team, title=form.cleaned_data["title"], opened_by=signed_in(request)
             )
     if still_open is not None:
         form.add_error(

@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from headway.accounts.models import User
 from headway.audit.log import record
 from headway.lib.revisions import Stale, save_revision
-from headway.orgs.access import OrgAccess, get_org_for_user
+from headway.orgs.access import OrgAccess, get_org_for_user, signed_in
 from headway.orgs.models import Membership, Organization
 from headway.orgs.roles import Cap
 from headway.teams import agreements
@@ -46,13 +46,6 @@ from headway.teams.models import (
     TeamMember,
     TeamRole,
 )
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
 
 # Composition ------------------------------------------------------------------------------
 
@@ -104,7 +97,7 @@ def _visible(request: HttpRequest, access: OrgAccess, teams: QuerySet[Team]) -> 
     """Community viewers see published teams, and any team they are on themselves."""
     if access.can(Cap.VIEW_INTERNAL):
         return teams
-    mine = TeamMember.objects.filter(user=_user(request)).values("team_id")
+    mine = TeamMember.objects.filter(user=signed_in(request)).values("team_id")
     return teams.filter(Q(published=True) | Q(pk__in=mine))
 
 
@@ -119,7 +112,7 @@ def _rows(request: HttpRequest, access: OrgAccess, where: Q) -> list[TeamRow]:
     teams = Team.objects.filter(where).select_related("org").prefetch_related("members")
     rules = DistrictRules.of(access.org.district())
     internal = access.can(Cap.VIEW_INTERNAL)
-    user_id = _user(request).pk
+    user_id = signed_in(request).pk
     rows = []
     for team in _visible(request, access, teams):
         members = list(team.members.all())
@@ -186,7 +179,7 @@ def home(request: HttpRequest, code: UUID) -> HttpResponse:
 
 def _start_team(request: HttpRequest, form: TeamCreateForm) -> Team:
     """Save the team with its first working agreements, and its first member if asked."""
-    user = _user(request)
+    user = signed_in(request)
     with transaction.atomic():
         team = form.save()
         AgreementSet.objects.create(
