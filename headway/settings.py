@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "headway.data",
     "headway.explore",
     "headway.teams",
+    "headway.plans",
 ]
 
 MIDDLEWARE = [

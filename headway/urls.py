@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("headway.data.urls")),
     path("", include("headway.explore.urls")),
     path("", include("headway.teams.urls")),
+    path("", include("headway.plans.urls")),
     path("accounts/", include("headway.accounts.urls")),
     path("", include("headway.ops.urls")),
     path("admin/", admin.site.urls),

@@ -56,6 +56,8 @@ SECTIONS = (
             _("Priorities and SMART goals checked against the data"),
             _("Strategies, action steps and 45-day rocks, with review and approval"),
         ),
+        url_name="plans-home",
+        url_prefixes=("plans-",),
     ),
     Section(
         "monitor",

@@ -1,0 +1,39 @@
+from django.urls import path
+
+from headway.plans.views import assessment, causes, cycles, goals, practices, priorities
+
+C = "o/<uuid:code>/plan/<uuid:ccode>"
+
+urlpatterns = [
+    # /o/<code>/plan/
+    path("o/<uuid:code>/plan/", cycles.home, name="plans-home"),
+    path("o/<uuid:code>/plan/new/", cycles.create, name="plans-cycle-create"),
+    path("o/<uuid:code>/plan/indicators/", practices.indicator_sets, name="plans-indicators"),
+    # /o/<code>/plan/<ccode>/needs/
+    path(f"{C}/needs/", assessment.overview, name="plans-assessment"),
+    path(f"{C}/needs/<slug:question>/", assessment.answer, name="plans-answer"),
+    path(f"{C}/needs/<slug:question>/pin/", assessment.pin, name="plans-pin"),
+    path(
+        f"{C}/evidence/<uuid:ecode>/remove/",
+        assessment.evidence_remove,
+        name="plans-evidence-remove",
+    ),
+    path(f"{C}/snapshots/", assessment.snapshots, name="plans-snapshots"),
+    # /o/<code>/plan/<ccode>/causes/
+    path(f"{C}/causes/", causes.overview, name="plans-causes"),
+    path(f"{C}/causes/whys/new/", causes.why_create, name="plans-why-create"),
+    path(f"{C}/causes/whys/<uuid:wcode>/", causes.why_edit, name="plans-why-edit"),
+    path(f"{C}/causes/whys/<uuid:wcode>/remove/", causes.why_remove, name="plans-why-remove"),
+    path(f"{C}/causes/<uuid:kcode>/remove/", causes.cause_remove, name="plans-cause-remove"),
+    # /o/<code>/plan/<ccode>/practices/
+    path(f"{C}/practices/", practices.ratings, name="plans-practices"),
+    # /o/<code>/plan/<ccode>/priorities/
+    path(f"{C}/priorities/", priorities.overview, name="plans-priorities"),
+    path(f"{C}/priorities/<uuid:pcode>/", priorities.edit, name="plans-priority-edit"),
+    path(f"{C}/priorities/<uuid:pcode>/remove/", priorities.remove, name="plans-priority-remove"),
+    # /o/<code>/plan/<ccode>/goals/
+    path(f"{C}/goals/", goals.overview, name="plans-goals"),
+    path(f"{C}/goals/new/", goals.create, name="plans-goal-create"),
+    path(f"{C}/goals/<uuid:gcode>/", goals.edit, name="plans-goal-edit"),
+    path(f"{C}/goals/<uuid:gcode>/remove/", goals.remove, name="plans-goal-remove"),
+]
