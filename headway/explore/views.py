@@ -29,6 +29,7 @@ from headway.lib.sheets import Cell, csv_bytes, xlsx_bytes
 from headway.orgs.access import OrgAccess, get_org_for_user
 from headway.orgs.models import Organization
 from headway.orgs.roles import Cap
+from headway.plans.models import Cycle
 
 INTERNAL_NOTE = _("Internal: includes small groups. Not for public release.")
 EXPORT_COLUMNS = (*PUBLISHED, "display")
@@ -102,8 +103,19 @@ def results(request: HttpRequest, code: UUID) -> HttpResponse:
         and Coverage.objects.filter(district=owner, kind="schools").exists(),
         "findings": _findings(org, access),
         "can_decide": access.can(Cap.CONTRIBUTE),
+        "pin_url": _pin_url(org, access, filters),
     }
     return render(request, "explore/results.html", context)
+
+
+def _pin_url(org: Organization, access: OrgAccess, filters: Filters) -> str:
+    """Where the figures on screen can be pinned, for people who contribute to the plan: the
+    newest needs assessment's question on student groups."""
+    cycle = Cycle.objects.filter(org=org).order_by("-first_year").first()
+    if cycle is None or not access.can(Cap.CONTRIBUTE):
+        return ""
+    pin = reverse("plans-pin", args=[org.code, cycle.code, "groups"])
+    return f"{pin}?{urlencode(filters.query())}"
 
 
 def _findings(org: Organization, access: OrgAccess) -> dict[str, list[Finding]]:

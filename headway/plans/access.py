@@ -1,8 +1,8 @@
 """Who may read and change a cycle's needs assessment: the one access helper for cycles.
 
 Outsiders get 404 (through the organization's helper). The needs assessment is the team's
-work in progress: reading it needs VIEW_INTERNAL, changing it CONTRIBUTE, starting or
-removing a cycle EDIT_PLAN; members without the capability get 403.
+work in progress: reading it needs VIEW_INTERNAL, changing it CONTRIBUTE, starting a
+cycle EDIT_PLAN; members without the capability get 403.
 """
 
 from __future__ import annotations

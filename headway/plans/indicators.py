@@ -261,6 +261,10 @@ def _from_csv(text: str) -> list[Row]:
         ) from err
     # Spreadsheet row numbers: blank rows are skipped but still counted.
     numbered = [(n, r) for n, r in enumerate(records, start=1) if any(c.strip() for c in r)]
+    if not numbered:
+        raise IndicatorFileError(
+            _("The file has no column names: the first row should read ref, area, indicator.")
+        )
     first, header = numbered[0]
     where = _columns([cell.strip().lower() for cell in header], first)
     collector = _Collector()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -346,3 +347,17 @@ def test_a_figure_pinned_without_student_access_keeps_only_public_numbers(
     rows = Evidence.objects.get().frozen["rows"]
     assert all(r["n"] is None and r["value"] is None for r in rows if r["display"] == "n<10")
     assert all(r["audience"] == "public" for r in rows)
+
+
+def test_the_results_page_links_its_figures_to_the_needs_assessment(
+    demo_results: Organization,
+) -> None:
+    cycle = _demo_cycle(demo_results)
+    results = reverse("explore-results", args=[cycle.org.code]) + "?" + urlencode(FIGURE)
+    page = _demo_client("member@headway.example").get(results).content.decode()
+    link = re.search(r'<a href="([^"]+)">Pin these figures to the needs assessment</a>', page)
+    assert link is not None
+    pin_page = _demo_client("member@headway.example").get(link.group(1).replace("&amp;", "&"))
+    assert "Pin this figure" in pin_page.content.decode()
+    viewer = _demo_client("parent@headway.example").get(results).content.decode()
+    assert "Pin these figures" not in viewer

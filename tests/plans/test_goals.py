@@ -393,6 +393,31 @@ def test_a_small_groups_baseline_shows_as_suppressed_without_student_access(
     assert goal.baseline is None and goal.baseline_year == 2024 and goal.baseline_n is None
 
 
+def test_interim_targets_do_not_give_away_a_hidden_baseline(demo_results: Organization) -> None:
+    frame = cube.load(demo_results, Audience.INTERNAL).frame.filter(
+        (pl.col("org_code") == ALDER)
+        & (pl.col("school_year") == 2024)
+        & (pl.col("metric") == "proficiency_rate")
+        & (pl.col("grade") == "all")
+        & (pl.col("subject") != "all")
+        & (pl.col("reason") == "MIN_N")
+    )
+    cell = frame.sort("subject", "group_type", "group_value").row(0, named=True)
+    cycle = _demo_cycle(demo_results)
+    _goal(
+        cycle,
+        subject=cell["subject"],
+        group_type=cell["group_type"],
+        group_value=cell["group_value"],
+        target=0.9,
+        interim={str(cycle.first_year): 0.8137},  # drawn from the hidden baseline
+    )
+    lead = _demo_client("lead@headway.example").get(_url("plans-goals", cycle)).content.decode()
+    teacher = _demo_client("teacher@headway.example").get(_url("plans-goals", cycle))
+    assert "81%" not in lead and "90%" in lead
+    assert "81%" in teacher.content.decode()
+
+
 def test_attainability_compares_with_similar_schools_in_the_demo(
     demo_results: Organization,
 ) -> None:

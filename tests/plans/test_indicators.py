@@ -99,6 +99,7 @@ def test_an_empty_file_is_refused() -> None:
     assert refused("f.yaml", "  \n") == "The file is empty."
     assert "no indicators" in refused("f.csv", "ref,area,indicator\n")
     assert "empty" in refused("f.yaml", "[]")
+    assert "no column names" in refused("f.csv", ",,,\n,,,\n")  # separators only
 
 
 def test_bad_yaml_names_the_line() -> None:

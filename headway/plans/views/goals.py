@@ -125,7 +125,10 @@ def _card(request: HttpRequest, access: CycleAccess, goal: Goal) -> GoalCard:
 
 
 def _steps(goal: Goal, cycle: Cycle, facts: smart.Facts, reading: Reading | None) -> list[Step]:
-    targets = interim_of(goal)
+    # Interim targets drawn evenly from a baseline this viewer may not see would give it
+    # away (two of them fix the line), so they stay hidden with it; the target itself shows.
+    hidden = reading is not None and reading.baseline is not None and reading.baseline.hidden
+    targets = {} if hidden else interim_of(goal)
     if goal.target is not None and goal.target_year is not None:
         targets[goal.target_year] = goal.target
     results = reading.figures if reading else {}
