@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest
 from headway.audit.log import record
 from headway.orgs.access import OrgAccess, get_org_for_user
 from headway.orgs.roles import Cap
-from headway.plans.models import Cycle, NeedsAssessment
+from headway.plans.models import Cycle, NeedsAssessment, Plan
 
 
 @dataclass(frozen=True)
@@ -48,3 +48,12 @@ def get_cycle_for_user(
         raise PermissionDenied
     assessment, _created = NeedsAssessment.objects.get_or_create(cycle=cycle)
     return CycleAccess(org_access, cycle, assessment)
+
+
+def get_plan_for_user(
+    request: HttpRequest, code: UUID, ccode: UUID, cap: Cap = Cap.VIEW_INTERNAL
+) -> tuple[CycleAccess, Plan]:
+    """The cycle's plan (made on first visit) with the same rules as its needs assessment."""
+    access = get_cycle_for_user(request, code, ccode, cap)
+    plan, _created = Plan.objects.get_or_create(cycle=access.cycle)
+    return access, plan

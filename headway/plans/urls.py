@@ -1,6 +1,16 @@
 from django.urls import path
 
-from headway.plans.views import assessment, causes, cycles, goals, practices, priorities
+from headway.plans.views import (
+    actions,
+    assessment,
+    causes,
+    cycles,
+    goals,
+    plan,
+    practices,
+    priorities,
+    rocks,
+)
 
 C = "o/<uuid:code>/plan/<uuid:ccode>"
 
@@ -36,4 +46,32 @@ urlpatterns = [
     path(f"{C}/goals/new/", goals.create, name="plans-goal-create"),
     path(f"{C}/goals/<uuid:gcode>/", goals.edit, name="plans-goal-edit"),
     path(f"{C}/goals/<uuid:gcode>/remove/", goals.remove, name="plans-goal-remove"),
+    # /o/<code>/plan/<ccode>/plan/
+    path(f"{C}/plan/", plan.overview, name="plans-plan"),
+    path(f"{C}/plan/edit/", plan.edit, name="plans-plan-edit"),
+    path(f"{C}/plan/alignment/", plan.alignment, name="plans-alignment"),
+    path(f"{C}/plan/commitments/", plan.commitments, name="plans-commitments"),
+    path(
+        f"{C}/plan/commitments/<slug:kind>/<uuid:icode>/remove/",
+        plan.commitment_remove,
+        name="plans-commitment-remove",
+    ),
+    # /o/<code>/plan/<ccode>/plan/strategies/
+    path(f"{C}/plan/strategies/new/", actions.strategy_create, name="plans-strategy-create"),
+    path(f"{C}/plan/strategies/<uuid:scode>/", actions.strategy_edit, name="plans-strategy-edit"),
+    path(
+        f"{C}/plan/strategies/<uuid:scode>/remove/",
+        actions.strategy_remove,
+        name="plans-strategy-remove",
+    ),
+    path(f"{C}/plan/actions/new/", actions.action_create, name="plans-action-create"),
+    path(f"{C}/plan/actions/<uuid:acode>/", actions.action_edit, name="plans-action-edit"),
+    path(
+        f"{C}/plan/actions/<uuid:acode>/remove/", actions.action_remove, name="plans-action-remove"
+    ),
+    # /o/<code>/plan/<ccode>/plan/rocks/
+    path(f"{C}/plan/rocks/", rocks.board, name="plans-rocks"),
+    path(f"{C}/plan/rocks/new/", rocks.create, name="plans-rock-create"),
+    path(f"{C}/plan/rocks/<uuid:rcode>/", rocks.edit, name="plans-rock-edit"),
+    path(f"{C}/plan/rocks/<uuid:rcode>/remove/", rocks.remove, name="plans-rock-remove"),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -16,7 +17,20 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 
 from headway.orgs.roles import Role
-from headway.plans.models import Cause, Cycle, Evidence, Goal, NeedsAssessment, Priority, WhyChain
+from headway.plans.models import (
+    ActionStep,
+    Cause,
+    Communication,
+    Cycle,
+    Evidence,
+    Goal,
+    NeedsAssessment,
+    Plan,
+    Priority,
+    Rock,
+    Strategy,
+    WhyChain,
+)
 from tests.conftest import World
 
 EVERYONE = frozenset(Role)
@@ -34,6 +48,10 @@ class Fixture:
     cause: Cause
     priority: Priority
     goal: Goal
+    strategy: Strategy
+    action: ActionStep
+    rock: Rock
+    communication: Communication
 
 
 @dataclass(frozen=True)
@@ -76,6 +94,30 @@ ROUTES = [
     Route("plans-goal-create", "school", CONTRIBUTORS, _cycle),
     Route("plans-goal-edit", "school", CONTRIBUTORS, lambda f: _cycle(f, gcode=f.goal.code)),
     Route("plans-goal-remove", "school", CONTRIBUTORS, lambda f: _cycle(f, gcode=f.goal.code)),
+    Route("plans-plan", "school", READERS, _cycle),
+    Route("plans-plan-edit", "school", CONTRIBUTORS, _cycle),
+    Route("plans-alignment", "school", READERS, _cycle),
+    Route("plans-commitments", "school", READERS, _cycle),
+    Route(
+        "plans-commitment-remove",
+        "school",
+        CONTRIBUTORS,
+        lambda f: _cycle(f, kind="communication", icode=f.communication.code),
+    ),
+    Route("plans-strategy-create", "school", CONTRIBUTORS, _cycle),
+    Route(
+        "plans-strategy-edit", "school", CONTRIBUTORS, lambda f: _cycle(f, scode=f.strategy.code)
+    ),
+    Route(
+        "plans-strategy-remove", "school", CONTRIBUTORS, lambda f: _cycle(f, scode=f.strategy.code)
+    ),
+    Route("plans-action-create", "school", CONTRIBUTORS, _cycle),
+    Route("plans-action-edit", "school", CONTRIBUTORS, lambda f: _cycle(f, acode=f.action.code)),
+    Route("plans-action-remove", "school", CONTRIBUTORS, lambda f: _cycle(f, acode=f.action.code)),
+    Route("plans-rocks", "school", READERS, _cycle),
+    Route("plans-rock-create", "school", CONTRIBUTORS, _cycle),
+    Route("plans-rock-edit", "school", CONTRIBUTORS, lambda f: _cycle(f, rcode=f.rock.code)),
+    Route("plans-rock-remove", "school", CONTRIBUTORS, lambda f: _cycle(f, rcode=f.rock.code)),
 ]
 
 
@@ -92,7 +134,22 @@ def fixture(world: World) -> Fixture:
     goal = Goal.objects.create(
         assessment=assessment, statement="More proficient readers", metric="proficiency_rate"
     )
-    return Fixture(world, cycle, evidence, chain, cause, priority, goal)
+    plan = Plan.objects.create(cycle=cycle)
+    strategy = Strategy.objects.create(
+        plan=plan, title="Weekly PLC cycles", lever="plc", driver="competency"
+    )
+    action = ActionStep.objects.create(
+        plan=plan, strategy=strategy, title="Schedule PLCs", owner="Ana", due=date(2025, 9, 1)
+    )
+    rock = Rock.objects.create(
+        plan=plan, title="PLC norms", owner="Ana", set_on=date(2025, 9, 1), due=date(2025, 10, 1)
+    )
+    communication = Communication.objects.create(
+        plan=plan, audience="Families", message="The plan", channel="Newsletter", when="October"
+    )
+    return Fixture(
+        world, cycle, evidence, chain, cause, priority, goal, strategy, action, rock, communication
+    )
 
 
 def _url(f: Fixture, route: Route) -> str:

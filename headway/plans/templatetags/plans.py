@@ -25,6 +25,8 @@ CYCLE_PAGES = (
     CyclePage("priorities", "plans-priorities", _("Priorities")),
     CyclePage("goals", "plans-goals", _("Goals")),
     CyclePage("snapshots", "plans-snapshots", _("Snapshots")),
+    CyclePage("plan", "plans-plan", _("The plan")),
+    CyclePage("rocks", "plans-rocks", _("45-day rocks")),
 )
 
 
