@@ -8,29 +8,15 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
 from headway.audit.models import AuditEvent
 from headway.orgs.roles import Role
 from headway.plans.models import ActionStep, Cycle, Plan, Strategy
 from headway.teams.models import Team, TeamMember
 from tests.conftest import World
+from tests.plans.conftest import cycle_url as url
 
 SignIn = Callable[..., Client]
-
-
-def url(name: str, cycle: Cycle, *more: object) -> str:
-    return reverse(name, args=[cycle.org.code, cycle.code, *more])
-
-
-@pytest.fixture
-def member(world: World, client_for: SignIn) -> Client:
-    return client_for(world.by_role[Role.TEAM_MEMBER])
-
-
-@pytest.fixture
-def plan(cycle: Cycle) -> Plan:
-    return Plan.objects.create(cycle=cycle)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from headway.orgs.models import Organization
 from headway.orgs.roles import Role
 from headway.plans.models import Cause, Cycle, NeedsAssessment, Priority, WhyChain
 from tests.conftest import World
+from tests.plans.conftest import cycle_url as url
 
 SignIn = Callable[..., Client]
 
@@ -22,10 +23,6 @@ def finding(org: Organization, title: str, state: str = "drafted", **fields: Any
     return Finding.objects.create(
         org=org, key=title, kind="gap", title=title, text=f"{title}.", state=state, **fields
     )
-
-
-def url(name: str, cycle: Cycle, *more: object) -> str:
-    return reverse(name, args=[cycle.org.code, cycle.code, *more])
 
 
 def chain(cycle: Cycle, *whys: str, problem: str = "Few English learners read well") -> WhyChain:

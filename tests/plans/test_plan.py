@@ -28,23 +28,15 @@ from headway.plans.models import (
     Support,
 )
 from tests.conftest import World
+from tests.plans.conftest import cycle_url as url
 
 SignIn = Callable[..., Client]
 DUE = date(2025, 10, 1)
 
 
-def url(name: str, cycle: Cycle, *more: object) -> str:
-    return reverse(name, args=[cycle.org.code, cycle.code, *more])
-
-
 @pytest.fixture
 def lead(world: World, client_for: SignIn) -> Client:
     return client_for(world.by_role[Role.TEAM_LEAD])
-
-
-@pytest.fixture
-def plan(cycle: Cycle) -> Plan:
-    return Plan.objects.create(cycle=cycle)
 
 
 def fill(plan: Plan, actions: int = 2) -> Strategy:

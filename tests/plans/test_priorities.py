@@ -6,19 +6,15 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
 from headway.explore.models import Finding
 from headway.orgs.roles import Role
 from headway.plans.models import Cause, Cycle, Goal, Priority, WhyChain
 from tests.conftest import World
+from tests.plans.conftest import cycle_url as url
 
 SignIn = Callable[..., Client]
 FOCUS = "Spreading effort over many priorities is the most common reason plans stall"
-
-
-def url(name: str, cycle: Cycle, *more: object) -> str:
-    return reverse(name, args=[cycle.org.code, cycle.code, *more])
 
 
 @pytest.fixture

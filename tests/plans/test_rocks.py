@@ -9,7 +9,6 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -17,22 +16,14 @@ from headway.audit.models import AuditEvent
 from headway.orgs.roles import Role
 from headway.plans.models import Cycle, Goal, Plan, Rock, Strategy
 from tests.conftest import World
+from tests.plans.conftest import cycle_url as url
 
 SignIn = Callable[..., Client]
-
-
-def url(name: str, cycle: Cycle, *more: object) -> str:
-    return reverse(name, args=[cycle.org.code, cycle.code, *more])
 
 
 @pytest.fixture
 def lead(world: World, client_for: SignIn) -> Client:
     return client_for(world.by_role[Role.TEAM_LEAD])
-
-
-@pytest.fixture
-def plan(cycle: Cycle) -> Plan:
-    return Plan.objects.create(cycle=cycle)
 
 
 @pytest.fixture
