@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from django.db import connection
@@ -35,7 +35,7 @@ def rock(pk: int, goal_id: int | None = None, strategy_id: int | None = None) ->
     return Rock(pk=pk, title=f"Rock {pk}", goal_id=goal_id, strategy_id=strategy_id)
 
 
-def titles(items: list[object]) -> list[str]:
+def titles(items: Sequence[object]) -> list[str]:
     return [str(item) for item in items]
 
 

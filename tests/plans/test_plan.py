@@ -210,7 +210,8 @@ def test_concurrent_edits_of_the_narrative_show_the_conflict(
 
 # --- communication, district support, resource inequities ---------------------------------------
 
-ADDS = {
+Line = type[Communication] | type[Support] | type[Inequity]
+ADDS: dict[str, tuple[dict[str, str], Line, str]] = {
     "communication": (
         {"audience": "Families", "message": "Our goals", "channel": "Letter", "when": "May"},
         Communication,
