@@ -9,6 +9,8 @@ from headway.plans.views import (
     plan,
     practices,
     priorities,
+    public,
+    review,
     rocks,
 )
 
@@ -74,4 +76,17 @@ urlpatterns = [
     path(f"{C}/plan/rocks/new/", rocks.create, name="plans-rock-create"),
     path(f"{C}/plan/rocks/<uuid:rcode>/", rocks.edit, name="plans-rock-edit"),
     path(f"{C}/plan/rocks/<uuid:rcode>/remove/", rocks.remove, name="plans-rock-remove"),
+    # /o/<code>/plan/<ccode>/plan/review/
+    path(f"{C}/plan/review/", review.overview, name="plans-review"),
+    path(f"{C}/plan/review/submit/", review.submit, name="plans-submit"),
+    path(f"{C}/plan/review/decide/", review.decide, name="plans-decide"),
+    path(f"{C}/plan/versions/<int:number>/", review.version, name="plans-version"),
+    path(f"{C}/plan/comments/<slug:section>/", review.comments, name="plans-comments"),
+    path(f"{C}/plan/next-cycle/", review.next_cycle, name="plans-next-cycle"),
+    path("notices/", review.notices, name="plans-notices"),
+    # /o/<code>/plan/<ccode>/plan/export.pdf …
+    path(f"{C}/plan/export.pdf", public.pdf, name="plans-export-pdf"),
+    path(f"{C}/plan/export.docx", public.docx, name="plans-export-docx"),
+    path(f"{C}/plan/publish/", public.publish, name="plans-publish"),
+    path(f"{C}/plan/summary/", public.summary, name="plans-summary"),
 ]

@@ -24,21 +24,26 @@ from headway.plans.models.plan import (
     Strategy,
     Support,
 )
+from headway.plans.models.review import Comment, Decision, Notice, PlanVersion
 
 __all__ = [
     "ActionStep",
     "Answer",
     "BudgetLine",
     "Cause",
+    "Comment",
     "Communication",
     "Cycle",
+    "Decision",
     "Evidence",
     "Goal",
     "Indicator",
     "IndicatorSet",
     "Inequity",
     "NeedsAssessment",
+    "Notice",
     "Plan",
+    "PlanVersion",
     "PracticeRating",
     "Priority",
     "Rock",

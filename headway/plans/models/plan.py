@@ -26,6 +26,12 @@ ROCK_DAYS = 45  # a rock is due within this many days of being set
 class Plan(models.Model):
     """The plan of one cycle: vision, theory of action, assets, and how families took part."""
 
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted for review")
+        CHANGES = "changes", _("Changes requested")
+        APPROVED = "approved", _("Approved")
+
     cycle = models.OneToOneField(Cycle, on_delete=models.CASCADE, related_name="plan")
     vision = models.TextField(_("vision"), blank=True)
     theory_of_action = models.TextField(
@@ -42,6 +48,18 @@ class Plan(models.Model):
         _("how students and families took part"),
         blank=True,
         help_text=_("Who was asked, how, in which languages, and what changed because of it."),
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    version = models.PositiveIntegerField(default=1)  # the version being written or reviewed
+    published = models.BooleanField(
+        _("publish the summary"),
+        default=False,
+        help_text=_("Families and the community then see the plan's public summary."),
+    )
+    summary = models.TextField(
+        _("summary for families"),
+        blank=True,
+        help_text=_("A few sentences in plain words that open the public summary."),
     )
     revision = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
