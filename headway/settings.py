@@ -232,5 +232,7 @@ LOGGING = {
     "loggers": {
         "django.server": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},
+        "weasyprint": {"level": "WARNING"},  # its progress lines say nothing to an operator
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -13,8 +13,13 @@ from typing import Any
 from django import forms
 from django.db import models
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# Sent after ``save_revision`` wrote a record (an update() sends no post_save), with
+# ``instance`` and ``fields``: the names written.
+revision_saved = Signal()
 
 
 class Stale(Exception):
@@ -33,6 +38,7 @@ def save_revision(instance: models.Model, expected: int, fields: Iterable[str]) 
     if not updated:
         raise Stale
     instance.revision = expected + 1  # type: ignore[attr-defined]
+    revision_saved.send(sender=model, instance=instance, fields=frozenset(values))
 
 
 class RevisionField(forms.IntegerField):

@@ -57,3 +57,28 @@ def get_plan_for_user(
     access = get_cycle_for_user(request, code, ccode, cap)
     plan, _created = Plan.objects.get_or_create(cycle=access.cycle)
     return access, plan
+
+
+def get_published_plan_for_user(
+    request: HttpRequest, code: UUID, ccode: UUID
+) -> tuple[OrgAccess, Plan]:
+    """The plan whose public summary the person may read: anyone who may view the
+    organization once the team publishes it; before that only the team (a preview).
+
+    An unpublished summary is a 404 for the others, as if it did not exist yet.
+    """
+    org_access = get_org_for_user(request, code)
+    cycle = Cycle.objects.filter(org=org_access.org, code=ccode).first()
+    if cycle is None:
+        raise Http404("No such cycle.")
+    if org_access.can(Cap.VIEW_INTERNAL):
+        plan, _created = Plan.objects.get_or_create(cycle=cycle)
+    else:
+        found = Plan.objects.filter(cycle=cycle, published=True).first()
+        if found is None:
+            detail = {"needs": "published"}
+            record(request, "access.denied", org=org_access.org, outcome="denied", detail=detail)
+            raise Http404("No published summary.")
+        plan = found
+    plan.cycle = cycle  # for speed: the cycle and its organization are read once
+    return org_access, plan

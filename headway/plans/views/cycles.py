@@ -54,6 +54,9 @@ def home(request: HttpRequest, code: UUID) -> HttpResponse:
         context["cycles"] = _with_progress(Cycle.objects.filter(org=org))
     if internal and org.is_district:
         context["schools"] = _school_plans(org)
+    if not internal:
+        published = Cycle.objects.filter(org=org, plan__published=True).order_by("-first_year")
+        context["published"] = list(published)
     return render(request, "plans/home.html", context)
 
 
