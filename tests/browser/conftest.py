@@ -47,6 +47,15 @@ def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
 
 
 @pytest.fixture
+def second(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
+    """Another person's browser, with cookies of its own."""
+    context = browser.new_context(base_url=live_server.url, viewport=DESKTOP, locale="en-US")
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
 def demo(transactional_db: None) -> None:
     """The demo district, committed so the live server's thread sees it."""
     load_demo()

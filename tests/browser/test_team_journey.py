@@ -9,11 +9,8 @@ lead closes the round and the results appear.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, Page, expect
-from pytest_django.live_server_helper import LiveServer
+from playwright.sync_api import Page, expect
 
 from headway.teams.models import Response, Team
 from tests.browser.conftest import (
@@ -29,15 +26,6 @@ pytestmark = pytest.mark.browser
 
 DISTRICT = "Riverbend Unified School District"
 SCHOOL = "Alder Creek Elementary"
-
-
-@pytest.fixture
-def second(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
-    """Another person's browser, with cookies of its own."""
-    context = browser.new_context(base_url=live_server.url, viewport=DESKTOP, locale="en-US")
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
 
 
 def _open_team_section(page: Page, org: str) -> None:
