@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("headway.teams.urls")),
     path("", include("headway.plans.urls")),
     path("accounts/", include("headway.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("headway.ops.urls")),
     path("admin/", admin.site.urls),
 ]

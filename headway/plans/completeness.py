@@ -105,6 +105,7 @@ class Facts:
     communications: int = 0
     inequities: int = 0
     involvement: bool = False  # the plan says how students and families took part
+    approved: bool = False  # the plan's current version is approved (for CSI: the state too)
 
     @property
     def evidence(self) -> int:
@@ -421,11 +422,12 @@ def stakeholders(f: Facts) -> Line:
 
 
 def approval(f: Facts) -> Line:
-    reason = _(
-        "The school, the district and the state approve the plan. This is recorded in the "
-        "review step, coming next."
-    )
-    return Line("approval", _("Approved by the school, district and state"), False, reason)
+    title = _("Approved by the school, district and state")
+    if f.approved:
+        reason = _("The school submitted it; the district and the state approved it.")
+        return Line("approval", title, True, reason, "review")
+    reason = _("The school submits the plan; the district and then the state approve it.")
+    return Line("approval", title, False, reason, "review")
 
 
 ESSA_RULES: tuple[tuple[Rule, frozenset[str]], ...] = (
@@ -460,6 +462,7 @@ PAGES = {
     "communication": ("plans-commitments", "communication"),
     "inequities": ("plans-commitments", "inequities"),
     "plan-edit": ("plans-plan-edit", ""),
+    "review": ("plans-review", ""),
 }
 
 
@@ -565,6 +568,7 @@ def gather(plan: Plan) -> Facts:
         goals=_goals(cycle),
         strategies=_strategies(plan),
         involvement=bool(plan.involvement.strip()),
+        approved=plan.state == Plan.State.APPROVED,
         **_counts(plan),
         **_actions(plan),
     )

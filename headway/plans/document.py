@@ -84,8 +84,8 @@ def build(plan: Plan, *, public: bool = False) -> Document:
         _strategies(strategies, public),
     ]
     if not public:
-        sections += [_actions(plan), _rocks(plan)]
-    sections += [_commitments(plan)]
+        sections += [_strategy_details(strategies), _actions(plan), _rocks(plan)]
+    sections += [_commitments(plan, public)]
     title = _("Improvement plan of %(org)s") % {"org": org.name}
     subtitle = _("%(period)s · version %(version)s · %(state)s") % {
         "period": cycle.label,
@@ -149,6 +149,27 @@ def _strategies(strategies: list[Strategy], public: bool) -> Section:
     return Section("strategies", _("Strategies"), [], tables)
 
 
+def _strategy_details(strategies: list[Strategy]) -> Section:
+    """What each strategy is, why the team trusts it, and what it costs, line by line."""
+    paragraphs = []
+    for s in strategies:
+        parts = [
+            (_("Description"), s.description),
+            (_("Evidence"), s.citation),
+            (_("Logic model"), s.logic_model),
+            (_("Evaluation plan"), s.evaluation),
+        ]
+        paragraphs += [f"{s.title} — {label}: {text}" for label, text in parts if text]
+    rows = [
+        [s.title, line.item, f"{line.amount:,.2f}", line.get_source_display()]
+        for s in strategies
+        for line in s.budget.all()
+    ]
+    columns = [_("Strategy"), _("What it pays for"), _("Amount"), _("Funding source")]
+    tables = [Table(_("Budget"), columns, rows)] if rows else []
+    return Section("details", _("Strategies in detail"), paragraphs, tables)
+
+
 def _actions(plan: Plan) -> Section:
     rows = [
         [
@@ -159,6 +180,7 @@ def _actions(plan: Plan) -> Section:
             date_format(a.due),
             _("Yes") if a.professional_learning else _("No"),
             a.get_status_display(),
+            a.resources or "—",
         ]
         for a in ActionStep.objects.filter(plan=plan).select_related("strategy")
     ]
@@ -170,6 +192,7 @@ def _actions(plan: Plan) -> Section:
         _("Due"),
         _("Professional learning"),
         _("Status"),
+        _("Resources"),
     ]
     tables = [Table(_("Action steps"), columns, rows)] if rows else []
     return Section("actions", _("Action steps and timeline"), [], tables)
@@ -177,22 +200,33 @@ def _actions(plan: Plan) -> Section:
 
 def _rocks(plan: Plan) -> Section:
     rows = [
-        [r.title, r.owner, date_format(r.due), r.get_status_display()] for r in plan.rocks.all()
+        [
+            r.title,
+            r.owner,
+            date_format(r.due),
+            r.get_status_display(),
+            "; ".join(m["text"] for m in r.milestones) or "—",
+        ]
+        for r in plan.rocks.all()
     ]
-    columns = [_("Rock"), _("Owner"), _("Due"), _("Status")]
+    columns = [_("Rock"), _("Owner"), _("Due"), _("Status"), _("Milestones")]
     tables = [Table(_("45-day rocks"), columns, rows)] if rows else []
     return Section("rocks", _("45-day rocks"), [], tables)
 
 
-def _commitments(plan: Plan) -> Section:
+def _commitments(plan: Plan, public: bool) -> Section:
     tables = []
     comms = [[c.audience, c.message, c.channel, c.when] for c in plan.communications.all()]
     if comms:
         columns = [_("Audience"), _("Message"), _("Channel"), _("When")]
         tables.append(Table(_("Communication plan"), columns, comms))
-    support = [[s.commitment, s.by_whom, s.when] for s in plan.supports.all()]
-    if support:
+    if public:  # who at the district is a person's name: it stays inside the team
+        support = [[s.commitment, s.when] for s in plan.supports.all()]
+        columns = [_("What the district will do"), _("When")]
+    else:
+        support = [[s.commitment, s.by_whom, s.when] for s in plan.supports.all()]
         columns = [_("What the district will do"), _("Who"), _("When")]
+    if support:
         tables.append(Table(_("District support"), columns, support))
     gaps = [[i.get_kind_display(), i.evidence, i.action] for i in plan.inequities.all()]
     if gaps:

@@ -4,7 +4,8 @@ The team lead writes a strategy (the evidence rule shows itself: §1003 money fo
 strategy is refused), an action step and a rock, reads the alignment map, and submits the
 plan; the district administrator asks for changes; the lead changes the vision and submits
 again; the administrator approves. The lead downloads the PDF and the Word file (both read
-back) and publishes the summary, which a parent then reads. axe on each page.
+back) and publishes the summary, which a parent then reads, in English and in Spanish.
+axe on each page.
 """
 
 from __future__ import annotations
@@ -189,6 +190,12 @@ def test_a_plan_is_reviewed_approved_exported_and_published(
     second.get_by_role("link", name=re.compile("summary")).click()
     expect(second.get_by_text("We want every child to read with joy.")).to_be_visible()
     assert "84,000" not in second.content()
+    assert_accessible(second)
+    second.get_by_label("Language").select_option(label="Español")
+    second.get_by_role("button", name="Change").click()
+    expect(second.locator("html")).to_have_attribute("lang", "es")
+    expect(second.get_by_text("Metas SMART").first).to_be_visible()
+    expect(second.get_by_text("We want every child to read with joy.")).to_be_visible()
     assert_accessible(second)
 
     plan = Plan.objects.get()

@@ -164,3 +164,26 @@ def test_outsiders_and_strangers_see_nothing(
     assert client_for(world.dave).get(url("plans-action-create", cycle)).status_code == 404
     response = client_for(None).get(url("plans-action-edit", cycle, action.code))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_a_status_update_alone_does_not_reopen_an_approved_plan(
+    cycle: Cycle, plan: Plan, member: Client, strategy: Strategy
+) -> None:
+    step = ActionStep.objects.create(
+        plan=plan,
+        strategy=strategy,
+        title="Schedule coaching cycles",
+        owner="Ms. Diaz",
+        start=date(2025, 9, 1),
+        due=date(2025, 9, 30),
+        resources="Two substitute days",
+    )
+    Plan.objects.filter(pk=plan.pk).update(state=Plan.State.APPROVED)
+    edit = url("plans-action-edit", cycle, step.code)
+    same = action_data(strategy=str(strategy.pk), status="done", revision=1)
+    assert member.post(edit, same).status_code == 302
+    plan.refresh_from_db()
+    assert plan.state == Plan.State.APPROVED and plan.version == 1
+    assert member.post(edit, same | {"title": "New title", "revision": 2}).status_code == 302
+    plan.refresh_from_db()
+    assert plan.state == Plan.State.DRAFT and plan.version == 2

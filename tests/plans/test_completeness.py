@@ -85,6 +85,12 @@ def test_a_complete_plan_has_every_part_in_place_but_the_approval() -> None:
     assert (checklist.met, checklist.total) == (16, 17)
 
 
+def test_an_approved_csi_plan_has_every_part_in_place() -> None:
+    checklist = check(replace(COMPLETE, approved=True))
+    assert (checklist.met, checklist.total) == (17, 17)
+    assert "the state approved it" in line(replace(COMPLETE, approved=True), "approval").reason
+
+
 MISSING: list[tuple[str, dict[str, Any], str]] = [
     ("needs", {"answered": 3}, "3 of 8 guided questions answered; at least 4 needed."),
     ("needs", {"evidence_metrics": ()}, "pin at least one finding or figure"),
@@ -137,7 +143,7 @@ MISSING: list[tuple[str, dict[str, Any], str]] = [
         "a principal, a teacher and a parent",
     ),
     ("stakeholders", {"involvement": False}, "how students and families took part"),
-    ("approval", {}, "recorded in the review step, coming next"),
+    ("approval", {}, "the district and then the state approve it"),
 ]
 
 

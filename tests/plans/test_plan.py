@@ -128,7 +128,7 @@ def test_a_csi_school_sees_what_essa_asks(world: World, cycle: Cycle, lead: Clie
         "What ESSA asks of the plan (the school's designation: Comprehensive support (CSI))" in html
     )
     assert "Resource inequities identified" in html
-    assert "recorded in the review step, coming next" in html
+    assert "the district and then the state approve it" in html
     assert "0 of 17 parts in place" in html
 
 

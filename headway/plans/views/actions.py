@@ -183,7 +183,10 @@ def action_edit(request: HttpRequest, code: UUID, ccode: UUID, acode: UUID) -> H
     if request.method != "POST" or not form.is_valid():
         return _action_page(request, access, form, action)
     try:
-        save_revision(action, form.cleaned_data["revision"], ACTION_FIELDS)
+        # Only what changed is written, so a status update alone stays progress, not a new
+        # version of an approved plan (plans/review.py).
+        changed = [name for name in ACTION_FIELDS if name in form.changed_data]
+        save_revision(action, form.cleaned_data["revision"], changed)
     except Stale:
         stored = ActionStep.objects.get(pk=action.pk)
         say_stale(request, _("This action step"))
