@@ -544,6 +544,7 @@ def _strategies(plan: Plan) -> tuple[StrategyFacts, ...]:
     rows = (
         Strategy.objects.filter(plan=plan)
         .annotate(served=Count("goals"))
+        .order_by("order", "created_at", "pk")  # an aggregate query ignores Meta.ordering
         .values_list("pk", "title", "tier", "served")
     )
     return tuple(

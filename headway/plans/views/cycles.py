@@ -30,7 +30,7 @@ def _with_progress(cycles: QuerySet[Cycle]) -> QuerySet[Cycle]:
         evidence_count=Count("assessment__evidence", distinct=True),
         priority_count=Count("assessment__priorities", distinct=True),
         goal_count=Count("assessment__goals", distinct=True),
-    )
+    ).order_by("-first_year")  # an aggregate query ignores Meta.ordering
 
 
 def _school_plans(district: Organization) -> list[tuple[Organization, int]]:

@@ -74,8 +74,10 @@ class Check:
 
 def _strategy_rows(plan: Plan, actions: list[ActionStep]) -> list[StrategyRow]:
     per_strategy = Counter(action.strategy_id for action in actions)
-    strategies = plan.strategies.annotate(budget_total=Sum("budget__amount")).prefetch_related(
-        "goals"
+    strategies = (
+        plan.strategies.annotate(budget_total=Sum("budget__amount"))
+        .order_by("order", "created_at", "pk")  # an aggregate query ignores Meta.ordering
+        .prefetch_related("goals")
     )
     return [StrategyRow(s, s.budget_total or Decimal(0), per_strategy[s.pk]) for s in strategies]
 
