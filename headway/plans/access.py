@@ -34,6 +34,11 @@ class CycleAccess:
         return self.org_access.can(Cap.EDIT_PLAN)
 
 
+def cap_for(request: HttpRequest) -> Cap:
+    """Reading a page needs VIEW_INTERNAL; posting to it changes the plan (CONTRIBUTE)."""
+    return Cap.CONTRIBUTE if request.method == "POST" else Cap.VIEW_INTERNAL
+
+
 def get_cycle_for_user(
     request: HttpRequest, code: UUID, ccode: UUID, cap: Cap = Cap.VIEW_INTERNAL
 ) -> CycleAccess:

@@ -7,6 +7,7 @@ hidden (404) from people who see only published work; members of the team always
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NoReturn
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -48,11 +49,27 @@ def get_team_for_user(
     access = TeamAccess(org_access, team, me)
     if not (team.published or access.sees_internal):
         raise Http404("No such team.")
-    if cap is Cap.VIEW or org_access.can(cap):
-        return access
-    record(
-        request, "access.denied", org=org_access.org, outcome="denied", detail={"needs": cap.value}
-    )
+    if cap is not Cap.VIEW and not org_access.can(cap):
+        _refuse(request, access, cap.value)
+    return access
+
+
+def get_internal_team_for_user(
+    request: HttpRequest, code: UUID, tcode: UUID, cap: Cap = Cap.VIEW
+) -> TeamAccess:
+    """Team work that is never published (the self-assessment): 404 for anyone who sees
+    only published work, even on a published team; 403 without ``cap``."""
+    access = get_team_for_user(request, code, tcode)
+    if not access.sees_internal:
+        raise Http404("No such page.")
+    if cap is not Cap.VIEW and not access.org_access.can(cap):
+        _refuse(request, access, cap.value)
+    return access
+
+
+def _refuse(request: HttpRequest, access: TeamAccess, needs: str) -> NoReturn:
+    detail = {"needs": needs}
+    record(request, "access.denied", org=access.team.org, outcome="denied", detail=detail)
     raise PermissionDenied
 
 
@@ -60,9 +77,7 @@ def get_seat_for_user(request: HttpRequest, code: UUID, tcode: UUID) -> TeamAcce
     """The team and the person's own seat on it; 403 for anyone not on the team."""
     access = get_team_for_user(request, code, tcode)
     if access.me is None:
-        detail = {"needs": "a place on the team"}
-        record(request, "access.denied", org=access.team.org, outcome="denied", detail=detail)
-        raise PermissionDenied
+        _refuse(request, access, "a place on the team")
     return access
 
 

@@ -16,15 +16,10 @@ from django.utils.translation import gettext as _
 from headway.audit.log import record
 from headway.lib.revisions import Stale, save_revision
 from headway.orgs.roles import Cap
-from headway.plans.access import CycleAccess, get_cycle_for_user
+from headway.plans.access import CycleAccess, cap_for, get_cycle_for_user
 from headway.plans.forms.causes import CauseForm, WhyChainEditForm, WhyChainForm
 from headway.plans.models import Cause, Cycle, NeedsAssessment, WhyChain
 from headway.teams.conflicts import ConflictRow, conflict_rows, reopened, say_stale
-
-
-def cap_for(request: HttpRequest) -> Cap:
-    """Reading a page needs VIEW_INTERNAL; posting to it changes the plan (CONTRIBUTE)."""
-    return Cap.CONTRIBUTE if request.method == "POST" else Cap.VIEW_INTERNAL
 
 
 def causes_url(cycle: Cycle, anchor: str = "") -> str:

@@ -22,11 +22,10 @@ from headway.lib.revisions import Stale, save_revision
 from headway.orgs.access import signed_in
 from headway.orgs.roles import Cap
 from headway.plans import baselines, smart
-from headway.plans.access import CycleAccess, get_cycle_for_user
+from headway.plans.access import CycleAccess, cap_for, get_cycle_for_user
 from headway.plans.baselines import Reading
 from headway.plans.forms.goals import EquityForm, GoalEditForm, GoalForm, interim_of
 from headway.plans.models import Cycle, Goal
-from headway.plans.views.causes import cap_for
 from headway.teams.conflicts import ConflictRow, conflict_rows, reopened, say_stale
 
 SAVED = (

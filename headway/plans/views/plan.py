@@ -25,10 +25,9 @@ from headway.lib.revisions import Stale, save_revision
 from headway.orgs.roles import Cap
 from headway.plans import alignment as aligned
 from headway.plans import completeness
-from headway.plans.access import CycleAccess, get_plan_for_user
+from headway.plans.access import CycleAccess, cap_for, get_plan_for_user
 from headway.plans.forms.plan import COMMITMENT_FORMS, NARRATIVE, PlanForm
 from headway.plans.models import ActionStep, Cycle, Goal, Plan, Priority, Rock, Strategy
-from headway.plans.views.causes import cap_for
 from headway.teams.conflicts import ConflictRow, conflict_rows, reopened, say_stale
 
 SECTIONS = {"communication": "communication", "support": "support", "inequity": "inequities"}

@@ -21,7 +21,7 @@ from headway.orgs.access import OrgAccess, get_org_for_user
 from headway.orgs.models import Organization
 from headway.orgs.roles import Cap
 from headway.plans import indicators as sets
-from headway.plans.access import CycleAccess, get_cycle_for_user
+from headway.plans.access import CycleAccess, cap_for, get_cycle_for_user
 from headway.plans.forms.practices import (
     RATED,
     IndicatorFileForm,
@@ -30,7 +30,6 @@ from headway.plans.forms.practices import (
     stored_values,
 )
 from headway.plans.models import Indicator, IndicatorSet, NeedsAssessment, PracticeRating
-from headway.plans.views.causes import cap_for
 from headway.teams.conflicts import ConflictRow
 
 # Indicator sets -----------------------------------------------------------------------------

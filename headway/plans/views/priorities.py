@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from headway.audit.log import record
 from headway.lib.revisions import Stale, save_revision
 from headway.orgs.roles import Cap
-from headway.plans.access import CycleAccess, get_cycle_for_user
+from headway.plans.access import CycleAccess, cap_for, get_cycle_for_user
 from headway.plans.forms.causes import finding_choices
 from headway.plans.forms.priorities import (
     FOCUS,
@@ -28,7 +28,6 @@ from headway.plans.forms.priorities import (
     stored_priority,
 )
 from headway.plans.models import Cycle, NeedsAssessment, Priority
-from headway.plans.views.causes import cap_for
 from headway.teams.conflicts import ConflictRow, conflict_rows, reopened, say_stale
 
 

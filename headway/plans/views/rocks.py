@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from headway.audit.log import record
 from headway.lib.revisions import Stale, save_revision
 from headway.orgs.roles import Cap
-from headway.plans.access import CycleAccess, get_plan_for_user
+from headway.plans.access import CycleAccess, cap_for, get_plan_for_user
 from headway.plans.forms.rocks import (
     Milestone,
     MilestoneForm,
@@ -31,7 +31,6 @@ from headway.plans.forms.rocks import (
 )
 from headway.plans.models import Cycle, Plan, Rock
 from headway.plans.models.plan import ROCK_DAYS
-from headway.plans.views.causes import cap_for
 from headway.teams.conflicts import ConflictRow, conflict_rows, reopened, say_stale
 
 SERVES_NOTHING = gettext_lazy(

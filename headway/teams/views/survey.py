@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,11 @@ from django.views.decorators.http import require_POST
 from headway.audit.log import record
 from headway.orgs.access import signed_in
 from headway.orgs.roles import Cap
-from headway.teams.access import TeamAccess, get_seat_for_user, get_team_for_user
+from headway.teams.access import (
+    TeamAccess,
+    get_internal_team_for_user,
+    get_seat_for_user,
+)
 from headway.teams.characteristics import BY_SLUG, MIN_ANSWERS, Characteristic
 from headway.teams.charts import assessment_bars, decimal, signed
 from headway.teams.forms.survey import AnswerForm, OpenRoundForm
@@ -52,18 +56,6 @@ class Result:
     comments: list[str]
 
 
-def _get_assessment_for_user(
-    request: HttpRequest, code: UUID, tcode: UUID, cap: Cap = Cap.VIEW
-) -> TeamAccess:
-    """The team's self-assessment: 404 for anyone who sees only published work (it never is)."""
-    access = get_team_for_user(request, code, tcode)
-    if not access.sees_internal:
-        raise Http404("No such page.")
-    if cap is not Cap.VIEW:
-        get_team_for_user(request, code, tcode, cap)  # 403, and the denial is audited
-    return access
-
-
 def _get_round(team: Team, rcode: UUID) -> Round:
     return get_object_or_404(Round, team=team, code=rcode)
 
@@ -77,7 +69,7 @@ def _base_context(access: TeamAccess) -> dict[str, Any]:
 def rounds(request: HttpRequest, code: UUID, tcode: UUID) -> HttpResponse:
     if request.method == "POST":
         return _open_round(request, code, tcode)
-    access = _get_assessment_for_user(request, code, tcode)
+    access = get_internal_team_for_user(request, code, tcode)
     return _rounds_page(request, access, OpenRoundForm())
 
 
@@ -103,7 +95,7 @@ def _rounds_page(request: HttpRequest, access: TeamAccess, form: OpenRoundForm) 
 
 
 def _open_round(request: HttpRequest, code: UUID, tcode: UUID) -> HttpResponse:
-    access = _get_assessment_for_user(request, code, tcode, Cap.EDIT_PLAN)
+    access = get_internal_team_for_user(request, code, tcode, Cap.EDIT_PLAN)
     team = access.team
     form = OpenRoundForm(request.POST)
     if not form.is_valid():
@@ -132,7 +124,7 @@ def _open_round(request: HttpRequest, code: UUID, tcode: UUID) -> HttpResponse:
 # /o/<code>/team/<tcode>/self-assessment/<rcode>/
 @login_required
 def round_detail(request: HttpRequest, code: UUID, tcode: UUID, rcode: UUID) -> HttpResponse:
-    access = _get_assessment_for_user(request, code, tcode)
+    access = get_internal_team_for_user(request, code, tcode)
     this_round = _get_round(access.team, rcode)
     names = sorted(
         this_round.participations.values_list("member__name", flat=True), key=str.casefold
@@ -247,7 +239,7 @@ def _already_answered(request: HttpRequest, this_round: Round) -> HttpResponse:
 @require_POST
 @login_required
 def close(request: HttpRequest, code: UUID, tcode: UUID, rcode: UUID) -> HttpResponse:
-    access = _get_assessment_for_user(request, code, tcode, Cap.EDIT_PLAN)
+    access = get_internal_team_for_user(request, code, tcode, Cap.EDIT_PLAN)
     this_round = _get_round(access.team, rcode)
     closed = Round.objects.filter(pk=this_round.pk, closed_at=None).update(closed_at=timezone.now())
     if closed:
