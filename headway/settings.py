@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "headway.explore",
     "headway.teams",
     "headway.plans",
+    "headway.monitor",
 ]
 
 MIDDLEWARE = [

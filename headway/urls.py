@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("headway.explore.urls")),
     path("", include("headway.teams.urls")),
     path("", include("headway.plans.urls")),
+    path("", include("headway.monitor.urls")),
     path("accounts/", include("headway.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("headway.ops.urls")),

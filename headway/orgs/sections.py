@@ -68,6 +68,8 @@ SECTIONS = (
             _("Weekly leadership-team meetings with agenda, minutes and to-dos"),
             _("Strategy reviews: continue, adjust or stop"),
         ),
+        url_name="monitor-home",
+        url_prefixes=("monitor-",),
     ),
     Section(
         "learning",

@@ -239,6 +239,42 @@ def xmr_limits(values: Values, baseline: Sequence[bool] | None = None) -> Limits
     return Limits(centre, centre - spread, centre + spread)
 
 
+def p_limits(
+    counts: Values, sizes: Values, baseline: Sequence[bool] | None = None
+) -> list[Limits | None]:
+    """p chart: centre = the baseline's total count / total size; each point's limits are
+    centre ± 3 √(centre (1 − centre) / its size), kept within 0 and 1. A point without a
+    size has no limits."""
+    mask = baseline_mask(len(counts)) if baseline is None else baseline
+    kept = [
+        (c, s)
+        for c, s, keep in zip(counts, sizes, mask, strict=True)
+        if keep and _present(c) and _present(s) and s > 0
+    ]
+    total = sum(s for _c, s in kept)
+    if not total:
+        raise ValueError("the baseline has no counts with a size")
+    centre = sum(c for c, _s in kept) / total
+    limits: list[Limits | None] = []
+    for size in sizes:
+        if not _present(size) or size <= 0:
+            limits.append(None)
+            continue
+        spread = 3 * math.sqrt(centre * (1 - centre) / size)
+        limits.append(Limits(centre, max(centre - spread, 0.0), min(centre + spread, 1.0)))
+    return limits
+
+
+def outside_each(values: Values, limits: Sequence[Limits | None]) -> Signal | None:
+    """Points outside their own limits (a p chart's limits differ from point to point)."""
+    points = tuple(
+        i
+        for i, (v, lim) in enumerate(zip(values, limits, strict=True))
+        if lim is not None and _present(v) and not lim.lower <= v <= lim.upper
+    )
+    return Signal(Rule.OUTSIDE_LIMITS, points, len(points), 0) if points else None
+
+
 def outside(values: Values, limits: Limits) -> Signal | None:
     points = tuple(
         i for i, v in enumerate(values) if _present(v) and not limits.lower <= v <= limits.upper

@@ -13,7 +13,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -91,6 +91,10 @@ class Strategy(models.Model):
         PROMISING = 3, _("Tier 3: promising evidence (a correlational study with controls)")
         RATIONALE = 4, _("Tier 4: a rationale, with its effects being studied")
 
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Under way")
+        STOPPED = "stopped", _("Stopped")
+
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="strategies")
     title = models.CharField(_("strategy"), max_length=300)
@@ -114,6 +118,36 @@ class Strategy(models.Model):
         help_text=_("For tier 4: how the team will find out whether it works."),
     )
     goals = models.ManyToManyField(Goal, blank=True, related_name="strategies")
+    started_on = models.DateField(
+        _("starts"),
+        null=True,
+        blank=True,
+        help_text=_("When the strategy begins in classrooms; run charts mark the date."),
+    )
+    review_weeks = models.PositiveSmallIntegerField(
+        _("review every (weeks)"),
+        default=12,
+        validators=[MinValueValidator(2), MaxValueValidator(52)],
+        help_text=_("How often the team decides to continue, adjust or stop it."),
+    )
+    teacher_hours = models.DecimalField(
+        _("teacher time (hours a month)"),
+        max_digits=7,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("All teachers together: meetings, training, preparation."),
+    )
+    students = models.PositiveIntegerField(
+        _("students it reaches"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when it reaches the whole school."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
     order = models.PositiveSmallIntegerField(default=0)
     revision = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,15 @@
+"""Placeholder: being built."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+
+
+def page(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    return HttpResponse("evaluation.page")
+
+
+def finish(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    return HttpResponse("evaluation.finish")
