@@ -27,7 +27,7 @@ from django.db.models import Prefetch
 from headway.data.core import runcharts
 from headway.data.core.runcharts import Limits, Rule, RunChart, Signal
 from headway.monitor.models import Annotation, Measure, Point, Rebase
-from headway.orgs.models import current_start_year
+from headway.orgs.models import Organization, current_start_year
 from headway.plans.models import Cycle
 
 MIN_POINTS = 2  # a chart needs at least this many points in a phase to read anything
@@ -282,3 +282,11 @@ def _track(measure: Measure, values: list[float | None], expected: float | None)
 def attention(readings: Iterable[MeasureReading]) -> list[MeasureReading]:
     """The measures a meeting should look at: off track, or a signal the wrong way."""
     return [r for r in readings if r.needs_attention]
+
+
+def current_cycle(org: Organization) -> Cycle | None:
+    """The cycle whose years include this school year, else the most recent one, else None."""
+    year = current_start_year()
+    cycles = list(Cycle.objects.filter(org=org).order_by("-first_year"))
+    now = next((c for c in cycles if c.first_year <= year <= c.last_year), None)
+    return now or (cycles[0] if cycles else None)
