@@ -1,13 +1,17 @@
-"""Recompute a district's results whenever its current data changes."""
+"""Recompute a district's results whenever its current data changes, and say when done."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from headway.data.signals import data_changed
 from headway.orgs.models import Organization
+
+# Sent after a district's results were recomputed and are ready (tasks.refresh_results),
+# with ``district``: figures read from them (goals' points in the monitor) are taken again.
+results_refreshed = Signal()
 
 
 @receiver(data_changed)

@@ -8,11 +8,17 @@ code as ``headway runchart``).
   them; a viewer without student access sees that (a hidden figure is a gap in the chart).
 - Phases: a rebase starts a new phase with its own centre line; the first phase may freeze
   its baseline after its first points. Signals are read within each phase.
+- Charts: a run chart's centre line is the median; an XmR chart's the mean, with limits; a
+  p chart's the overall share p̄, with limits from each point's count and size. The runs
+  rules read the points against the line drawn, as qicharts2 does. A control chart whose
+  baseline cannot give its limits (a p chart without counts) is read as a run chart.
 - Direction: a signal is *favourable* when its points lie on the better side of the centre
   (above it when higher is better), or when a trend goes the better way.
 - On track: the latest point against the value expected by then — a goal's interim target
-  for the point's school year, or for a team's own measure the straight line from its
-  starting value to its target.
+  for the point's school year (its target from the target year on), or for a team's own
+  measure the straight line from its starting value to its target. Interim targets drawn
+  from a baseline the viewer may not see would give it away, so such a viewer gets none
+  (as on the goals page); the goal's target itself shows.
 """
 
 from __future__ import annotations
@@ -25,10 +31,12 @@ from enum import StrEnum
 from django.db.models import Prefetch
 
 from headway.data.core import runcharts
-from headway.data.core.runcharts import Limits, Rule, RunChart, Signal
+from headway.data.core.runcharts import ChartType, Limits, Rule, RunChart, Signal
+from headway.explore.cube import Audience
 from headway.monitor.models import Annotation, Measure, Point, Rebase
 from headway.orgs.models import Organization, current_start_year
-from headway.plans.models import Cycle
+from headway.plans import baselines
+from headway.plans.models import Cycle, Goal
 
 MIN_POINTS = 2  # a chart needs at least this many points in a phase to read anything
 
@@ -46,13 +54,19 @@ class Phase:
 
     start: int  # position of its first point in ``MeasureReading.points``
     values: list[float | None]  # the phase's values as the viewer sees them
-    chart: RunChart | None  # None: too few points
+    chart: RunChart | None  # the runs against the centre line; None: too few points
     limits: list[Limits | None]  # per point of the phase: XmR or p limits, or None
+    kind: ChartType = ChartType.RUN  # the chart drawn (a p chart without counts: a run chart)
+    signals: tuple[Signal, ...] = ()  # positions within the phase
 
     @property
     def end(self) -> int:
         """One past the position of its last point."""
         return self.start + len(self.values)
+
+    @property
+    def centre(self) -> float | None:
+        return self.chart.centre if self.chart is not None else None
 
 
 @dataclass(frozen=True)
@@ -74,6 +88,8 @@ class MeasureReading:
     expected: float | None  # the value expected by the latest point's date
     track: Track
     annotations: list[Annotation] = field(default_factory=list)
+    internal: bool = True  # read for a viewer with student access
+    interim_hidden: bool = False  # the goal's interim targets would give a hidden figure away
 
     @property
     def latest(self) -> Point | None:
@@ -99,6 +115,22 @@ class MeasureReading:
     def needs_attention(self) -> bool:
         return self.track is Track.OFF or self.worsening
 
+    @property
+    def is_goal(self) -> bool:
+        return self.measure.goal_id is not None
+
+    def phase_of(self, position: int) -> int:
+        """The number (from 0) of the phase holding the point at ``position``."""
+        return next((k for k, p in enumerate(self.phases) if p.start <= position < p.end), 0)
+
+    def expected_on(self, on: date) -> float | None:
+        """The value expected by ``on`` (None: no target, or not for this viewer)."""
+        first = self.points[0] if self.points else None
+        return expected_at(self.measure, first, on, self.interim_hidden)
+
+    def signal_positions(self) -> set[int]:
+        return {i for f in self.found for i in f.signal.points}
+
 
 def read(measure: Measure, internal: bool) -> MeasureReading:
     """Read one measure (its points and rebases are fetched if not prefetched)."""
@@ -117,14 +149,18 @@ def _read(measure: Measure, internal: bool, notes: list[Annotation]) -> MeasureR
         if phase.chart is not None
         for s in _signals(phase)
     ]
-    expected = _expected(measure, points)
+    hidden = not internal and _interim_hidden(measure)
+    expected = expected_at(measure, points[0], points[-1].on, hidden) if points else None
     mine = [a for a in notes if a.measure_id in (None, measure.pk)]
     track = _track(measure, values, expected)
-    return MeasureReading(measure, points, values, phases, found, expected, track, mine)
+    return MeasureReading(
+        measure, points, values, phases, found, expected, track, mine, internal, hidden
+    )
 
 
 def read_cycle(cycle: Cycle, internal: bool) -> list[MeasureReading]:
-    """Every measure of the cycle, read with a fixed number of queries."""
+    """Every measure of the cycle, read with a fixed number of queries (and, for a viewer
+    without student access, one more for each goal with interim targets)."""
     measures = (
         cycle.measures.select_related("goal")
         .prefetch_related(
@@ -174,39 +210,20 @@ def _phase(
     if len(present) < MIN_POINTS:
         return Phase(start, values, None, [None] * len(values))
     mask = runcharts.baseline_mask(len(values), freeze if freeze and freeze < len(values) else None)
-    if not any(keep and v is not None for keep, v in zip(mask, values, strict=True)):
-        mask = runcharts.baseline_mask(len(values))
+    if sum(1 for keep, v in zip(mask, values, strict=True) if keep and v is not None) < 2:
+        mask = runcharts.baseline_mask(len(values))  # a frozen baseline of hidden points
     rules = runcharts.Rules(measure.rules)
-    chart = runcharts.analyse(values, rules, mask)
-    return Phase(start, values, chart, _limits(measure, points, values, mask))
-
-
-def _limits(
-    measure: Measure, points: Sequence[Point], values: list[float | None], mask: list[bool]
-) -> list[Limits | None]:
-    if measure.chart == Measure.Chart.XMR:
-        try:
-            limits = runcharts.xmr_limits(values, mask)
-        except ValueError:
-            return [None] * len(values)
-        return [limits] * len(values)
-    if measure.chart == Measure.Chart.P:
-        sizes = [p.denominator for p in points]
-        counts = [p.numerator for p in points]
-        try:
-            return list(runcharts.p_limits(counts, sizes, mask))
-        except ValueError:
-            return [None] * len(values)
-    return [None] * len(values)
+    counts = [p.numerator for p in points]
+    sizes = [p.denominator for p in points]
+    try:
+        chart = runcharts.read_chart(values, ChartType(measure.chart), rules, mask, counts, sizes)
+    except ValueError:
+        chart = runcharts.read_chart(values, ChartType.RUN, rules, mask)
+    return Phase(start, values, chart.runs, list(chart.limits), chart.kind, chart.signals)
 
 
 def _signals(phase: Phase) -> list[Signal]:
-    assert phase.chart is not None
-    signals = list(phase.chart.signals)
-    outside = runcharts.outside_each(phase.values, phase.limits)
-    if outside is not None:
-        signals.append(outside)
-    return [_shifted(s, phase.start) for s in signals]
+    return [_shifted(s, phase.start) for s in phase.signals]
 
 
 def _shifted(signal: Signal, offset: int) -> Signal:
@@ -224,48 +241,56 @@ def _favourable(
     if signal.rule == Rule.TREND:
         first, last = shown[0], shown[-1]
         return (last > first) == better_up if last != first else None
-    if signal.rule == Rule.OUTSIDE_LIMITS:
-        centre = _centre_of(phase)
+    centre = phase.chart.centre
+    if signal.rule in (Rule.OUTSIDE_LIMITS, Rule.ASTRONOMICAL):
         above = sum(1 for v in shown if v > centre)
         below = len(shown) - above
         return None if above == below else (above > below) == better_up
     # Runs, shifts and few crossings: the side of the centre the points lie on, weighted
     # towards the most recent half of the points.
     recent = shown[len(shown) // 2 :]
-    centre = phase.chart.centre
     above = sum(1 for v in recent if v > centre)
     below = sum(1 for v in recent if v < centre)
     return None if above == below else (above > below) == better_up
 
 
-def _centre_of(phase: Phase) -> float:
-    limits = next((lim for lim in phase.limits if lim is not None), None)
-    if limits is not None:
-        return limits.centre
-    assert phase.chart is not None
-    return phase.chart.centre
-
-
-def _expected(measure: Measure, points: Sequence[Point]) -> float | None:
-    if not points:
+def expected_at(
+    measure: Measure, first: Point | None, on: date, interim_hidden: bool = False
+) -> float | None:
+    """The value ``measure`` should have reached by ``on``; ``first`` is its first point
+    (where a team's straight line to its target starts)."""
+    if measure.goal is not None:
+        return _goal_expected(measure.goal, current_start_year(on), interim_hidden)
+    if measure.target is None or measure.target_on is None or first is None:
         return None
-    latest = points[-1].on
-    goal = measure.goal
-    if goal is not None:
-        year = current_start_year(latest)
-        if goal.target_year == year and goal.target is not None:
-            return goal.target
-        value = goal.interim.get(str(year))
-        return float(value) if value is not None else None
-    if measure.target is None or measure.target_on is None:
-        return None
-    first = points[0]
     start = measure.start_value if measure.start_value is not None else first.value
     span = (measure.target_on - first.on).days
-    if span <= 0 or latest >= measure.target_on:
+    if span <= 0 or on >= measure.target_on:
         return measure.target
-    share = max((latest - first.on).days, 0) / span
+    share = max((on - first.on).days, 0) / span
     return start + (measure.target - start) * share
+
+
+def _goal_expected(goal: Goal, year: int, interim_hidden: bool) -> float | None:
+    if goal.target is not None and goal.target_year is not None and year >= goal.target_year:
+        return goal.target
+    if interim_hidden:
+        return None
+    value = goal.interim.get(str(year)) if isinstance(goal.interim, dict) else None
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _interim_hidden(measure: Measure) -> bool:
+    """Whether the goal's baseline is hidden from the public (its interim targets too)."""
+    goal = measure.goal
+    if goal is None or not goal.interim or not goal.metric:
+        return False
+    cycle = measure.cycle
+    indicator = baselines.indicator_of(goal)
+    public = baselines.read(
+        cycle.org, Audience.PUBLIC, indicator, cycle.first_year, goal.baseline_year
+    )
+    return public.baseline is not None and public.baseline.hidden
 
 
 def _track(measure: Measure, values: list[float | None], expected: float | None) -> Track:

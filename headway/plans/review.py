@@ -23,7 +23,7 @@ records (who approved it at the state, and when). Until then the plan stays subm
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -299,28 +299,35 @@ def _names(plan: Plan) -> dict[str, str]:
 
 STRATEGY_FIELDS = (
     "title", "description", "lever", "driver", "tier", "citation", "logic_model", "evaluation",
-    "order",
+    "order", "started_on", "review_weeks", "teacher_hours", "students",
 )  # fmt: skip
 
 
-def start_next_cycle(plan: Plan, user: User) -> Plan:
+def next_cycle_of(cycle: Cycle) -> Cycle | None:
+    """The cycle already started for the years right after ``cycle``, if any."""
+    first = cycle.last_year + 1
+    last = first + cycle.years - 1
+    later = cycle.org.cycles.exclude(pk=cycle.pk).order_by("first_year")
+    return next((c for c in later if c.first_year <= last and c.last_year >= first), None)
+
+
+def start_next_cycle(plan: Plan, user: User, keep: Collection[int] | None = None) -> Plan:
     """A new cycle right after this one, its plan a draft copy of this plan's lasting parts.
 
-    Strategies come without their goals (goals belong to the old cycle's needs assessment);
-    their budget lines, the communication plan and the district's support come along.
+    Strategies come without their goals (goals belong to the old cycle's needs assessment):
+    those whose ids are in ``keep``, or, without ``keep``, every one not stopped. Their
+    budget lines, the communication plan and the district's support come along.
     """
     old = plan.cycle
-    first = old.last_year + 1
-    last = first + old.years - 1
-    if any(c.first_year <= last and c.last_year >= first for c in old.org.cycles.all()):
+    if next_cycle_of(old) is not None:
         raise Refused(_("The next cycle has already been started."))
     with transaction.atomic():
         cycle = Cycle.objects.create(
-            org=old.org, first_year=first, years=old.years, created_by=user
+            org=old.org, first_year=old.last_year + 1, years=old.years, created_by=user
         )
         NeedsAssessment.objects.create(cycle=cycle)
         new = Plan.objects.create(cycle=cycle, **{f: getattr(plan, f) for f in NARRATIVE})
-        _copy_strategies(plan, new)
+        _copy_strategies(plan, new, keep)
         Communication.objects.bulk_create(
             Communication(plan=new, audience=c.audience, message=c.message, channel=c.channel,
                           when=c.when)
@@ -333,8 +340,13 @@ def start_next_cycle(plan: Plan, user: User) -> Plan:
     return new
 
 
-def _copy_strategies(plan: Plan, new: Plan) -> None:
-    for strategy in plan.strategies.prefetch_related("budget"):
+def _copy_strategies(plan: Plan, new: Plan, keep: Collection[int] | None) -> None:
+    strategies = plan.strategies.prefetch_related("budget")
+    if keep is None:
+        strategies = strategies.exclude(status=Strategy.Status.STOPPED)
+    else:
+        strategies = strategies.filter(pk__in=keep)
+    for strategy in strategies:
         copy = Strategy.objects.create(
             plan=new, **{f: getattr(strategy, f) for f in STRATEGY_FIELDS}
         )

@@ -36,8 +36,10 @@ def test_it_works(tmp_path):
 
 def test_it_prints_json(tmp_path):
     chart = json.loads(run(write(tmp_path, SHIFTED), "--format", "json", "--rules", "ihi"))
-    assert chart["centre"] == 10.5
-    assert [s["rule"] for s in chart["signals"]] == ["shift", "shift", "trend"]
+    assert chart["centre"] == 10.5 and chart["chart"] == "run"
+    assert [s["rule"] for s in chart["signals"]] == ["shift", "shift", "trend", "astronomical"]
+    # the values 2, 1 and 19 lie outside the usual range (the XmR limits of all points)
+    assert chart["signals"][-1]["points"] == [2, 6, 15]
 
 
 def test_it_reads_a_baseline_column(tmp_path):
@@ -64,6 +66,38 @@ def test_it_says_when_there_is_no_signal(tmp_path):
 def test_it_refuses_bad_files(tmp_path, text, message):
     with pytest.raises(CommandError, match=message.replace("(", r"\(").replace(")", r"\)")):
         run(write(tmp_path, text))
+
+
+def test_it_reads_an_xmr_chart_against_the_mean(tmp_path):
+    path = write(tmp_path, "value\n10\n12\n10\n12\n30\n")
+    out = run(path, "--chart", "xmr", "--freeze", "4")
+    assert "Mean: 11" in out and "Limits: 5.68" in out
+    assert "Signal: Points outside the control limits (5)" in out
+
+
+def test_it_reads_a_p_chart_from_counts_and_sizes(tmp_path):
+    rows = "".join(f"{c},50\n" for c in [10, 12, 9, 11, 10, 13, 30])
+    chart = json.loads(
+        run(write(tmp_path, "count,size\n" + rows), "--chart", "p", "--format", "json")
+    )
+    assert chart["chart"] == "p" and chart["centre"] == pytest.approx(95 / 350)
+    assert chart["limits"][0]["upper"] == pytest.approx(
+        95 / 350 + 3 * (95 / 350 * 255 / 350 / 50) ** 0.5
+    )
+    assert [(s["rule"], s["points"]) for s in chart["signals"]] == [("outside_limits", [6])]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("value\n1\n", "has no `count` column (it has value)"),
+        ("count,size\n3,0\n", "Row 1, column `size`: 0 is not more than 0"),
+        ("count,size\n3,2\n", "Row 1, column `count`: 3 is not between 0 and 2"),
+    ],
+)
+def test_it_refuses_bad_p_chart_files(tmp_path, text, message):
+    with pytest.raises(CommandError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        run(write(tmp_path, text), "--chart", "p")
 
 
 def test_it_refuses_a_freeze_past_the_end(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.test import Client
 
 from headway.audit.models import AuditEvent
 from headway.orgs.roles import Role
+from headway.plans import review
 from headway.plans.models import ActionStep, BudgetLine, Cycle, Goal, Plan, Rock, Strategy
 from tests.conftest import World
 from tests.plans.conftest import cycle_url as url
@@ -288,3 +290,65 @@ def test_adding_a_line_while_editing_keeps_the_revision_and_saves_nothing(
     assert 'name="budget-4-item"' in html and 'name="budget-5-item"' not in html
     strategy.refresh_from_db()
     assert strategy.title == "Coaching" and strategy.budget.count() == 2
+
+
+# --- time, reach and reviews (read by strategy reviews and the initiative inventory) ----------
+
+
+def test_start_date_review_window_teacher_time_and_reach_are_saved(
+    cycle: Cycle, member: Client
+) -> None:
+    html = member.get(url("plans-strategy-create", cycle)).content.decode()
+    for text in ("Time, reach and reviews", "Start date", "Review it every (weeks)",
+                 "Teacher time (hours a month)", "Students it reaches", 'value="12"'):  # fmt: skip
+        assert text in html, text
+    data = strategy_data(started_on="2025-09-15", review_weeks="8", teacher_hours="24.5",
+                         students="120")  # fmt: skip
+    assert member.post(url("plans-strategy-create", cycle), data).status_code == 302
+    strategy = Strategy.objects.get()
+    assert strategy.started_on == date(2025, 9, 15) and strategy.review_weeks == 8
+    assert strategy.teacher_hours == Decimal("24.5") and strategy.students == 120
+    assert strategy.status == Strategy.Status.ACTIVE
+
+
+def test_an_empty_review_window_is_twelve_weeks(cycle: Cycle, member: Client) -> None:
+    data = strategy_data(review_weeks="", students="")
+    assert member.post(url("plans-strategy-create", cycle), data).status_code == 302
+    strategy = Strategy.objects.get()
+    assert strategy.review_weeks == 12 and strategy.students is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("started_on", "mid-September", "Start date: Enter a date, for example 2025-09-15."),
+        ("review_weeks", "1", "Review it at least every 52 weeks and at most every 2 weeks."),
+        ("review_weeks", "often", "Enter a whole number of weeks from 2 to 52."),
+        ("teacher_hours", "-3", "Enter 0 or more hours."),
+        ("teacher_hours", "2.25", "Enter the hours with at most one decimal, like 12.5."),
+        ("students", "all", "Enter the number of students as a whole number"),
+    ],
+)
+def test_bad_time_and_reach_are_refused_naming_the_field(
+    cycle: Cycle, member: Client, field: str, value: str, words: str
+) -> None:
+    html = member.post(url("plans-strategy-create", cycle), strategy_data(**{field: value}))
+    assert words in html.content.decode()
+    assert not Strategy.objects.exists()
+
+
+def test_the_next_cycle_copies_time_and_reach_but_not_stopped_strategies(
+    world: World, plan: Plan, strategy: Strategy
+) -> None:
+    Strategy.objects.filter(pk=strategy.pk).update(
+        started_on=date(2025, 9, 1), review_weeks=6, teacher_hours=Decimal(10), students=80
+    )
+    Strategy.objects.create(
+        plan=plan, title="Saturday school", lever="other", driver="organization",
+        status=Strategy.Status.STOPPED,
+    )  # fmt: skip
+    new = review.start_next_cycle(plan, world.alice)
+    copy = new.strategies.get()
+    assert copy.title == "Coaching" and copy.review_weeks == 6 and copy.students == 80
+    assert copy.started_on == date(2025, 9, 1) and copy.teacher_hours == Decimal(10)
+    assert copy.budget.count() == 2

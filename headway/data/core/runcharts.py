@@ -13,8 +13,18 @@ A run chart plots the points around the median of a *baseline*: all the points, 
   skipped); a trend is 5 or more points in a row all going up or all going down, where a
   point equal to the one before it is ignored: it neither makes nor breaks the trend.
 
-XmR (individuals) limits are the baseline mean ± 3/d2 × the baseline's average moving range
-(3/1.128 ≈ 2.66, the constant qicharts2 uses); points outside them signal.
+  An astronomical point (IHI's third rule, "obviously different") is read here as a point
+  outside the baseline's XmR limits (below): the same yardstick a control chart uses.
+
+Control charts (``read_chart``) draw the centre line and limits of their kind, and read the
+runs against that centre line, as qicharts2 does:
+
+- XmR (individuals): centre = the baseline mean; limits = centre ± 3/d2 × the baseline's
+  average moving range (3/1.128 ≈ 2.66, the constant qicharts2 uses).
+- p (proportions): centre p̄ = the baseline's total count / total size; each point's limits
+  are p̄ ± 3 √(p̄ (1 − p̄) / its size), kept within 0 and 1.
+
+Points outside their limits signal.
 
 Signals carry a code and numbers, not sentences; ``describe`` turns one into plain English
 for the command line (views translate the codes themselves).
@@ -49,7 +59,14 @@ class Rule(StrEnum):
     FEW_CROSSINGS = "few_crossings"  # Anhøj: fewer crossings than their limit
     SHIFT = "shift"  # IHI
     TREND = "trend"  # IHI
-    OUTSIDE_LIMITS = "outside_limits"  # XmR
+    ASTRONOMICAL = "astronomical"  # IHI: a point far outside the usual range
+    OUTSIDE_LIMITS = "outside_limits"  # XmR and p charts
+
+
+class ChartType(StrEnum):
+    RUN = "run"  # median line
+    XMR = "xmr"  # individuals: mean and limits from moving ranges
+    P = "p"  # proportions: p̄ and limits from each point's size
 
 
 @dataclass(frozen=True)
@@ -282,6 +299,62 @@ def outside(values: Values, limits: Limits) -> Signal | None:
     return Signal(Rule.OUTSIDE_LIMITS, points, len(points), 0) if points else None
 
 
+def astronomical(values: Values, baseline: Sequence[bool] | None = None) -> Signal | None:
+    """IHI: points outside the baseline's XmR limits; None without two successive baseline
+    values to measure the usual range by."""
+    try:
+        limits = xmr_limits(values, baseline)
+    except ValueError:
+        return None
+    found = outside(values, limits)
+    return None if found is None else Signal(Rule.ASTRONOMICAL, found.points, found.value, 0)
+
+
+@dataclass(frozen=True)
+class ControlChart:
+    """A series read as a chart of its kind: the runs against its centre line, each point's
+    limits (None for a run chart or a point without them), and every signal."""
+
+    kind: ChartType
+    runs: RunChart
+    limits: tuple[Limits | None, ...]
+    signals: tuple[Signal, ...]
+
+    @property
+    def centre(self) -> float:
+        return self.runs.centre
+
+
+def read_chart(
+    values: Values,
+    kind: ChartType = ChartType.RUN,
+    rules: Rules = Rules.ANHOEJ,
+    baseline: Sequence[bool] | None = None,
+    counts: Values | None = None,
+    sizes: Values | None = None,
+) -> ControlChart:
+    """Read a series as a run chart, an XmR chart or a p chart (which needs each point's
+    ``counts`` and ``sizes``). Raises ValueError when the baseline cannot give the chart's
+    centre or limits."""
+    limits: list[Limits | None] = [None] * len(values)
+    centre = None
+    if kind == ChartType.XMR:
+        limits = [xmr_limits(values, baseline)] * len(values)
+    elif kind == ChartType.P:
+        if counts is None or sizes is None:
+            raise ValueError("a p chart needs counts and sizes")
+        limits = p_limits(counts, sizes, baseline)
+    if kind != ChartType.RUN:
+        centre = next(lim.centre for lim in limits if lim is not None)
+    runs = analyse(values, rules, baseline, centre)
+    signals: list[Signal | None] = [*runs.signals]
+    if kind == ChartType.RUN and rules == Rules.IHI:
+        signals.append(astronomical(values, baseline))
+    signals.append(outside_each(values, limits))
+    found = tuple(s for s in signals if s is not None)
+    return ControlChart(kind, runs, tuple(limits), found)
+
+
 def describe(signal: Signal) -> str:
     """The signal in plain English (positions shown counting from 1)."""
     first, last = signal.points[0] + 1, signal.points[-1] + 1
@@ -303,6 +376,9 @@ def describe(signal: Signal) -> str:
             )
         case Rule.TREND:
             return f"Points {first} to {last} go {value} in a row the same way: a trend."
+        case Rule.ASTRONOMICAL:
+            where = ", ".join(str(i + 1) for i in signal.points)
+            return f"Points far outside the usual range ({where}): something unusual happened."
         case Rule.OUTSIDE_LIMITS:
             where = ", ".join(str(i + 1) for i in signal.points)
             return f"Points outside the control limits ({where}): something unusual happened."

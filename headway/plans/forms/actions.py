@@ -28,6 +28,8 @@ from headway.teams.models import TeamMember
 
 EXTRA_LINES = 2  # empty budget lines offered, so lines are added without JavaScript
 LINE_FIELDS = ("item", "amount", "source")
+UPKEEP = ("started_on", "review_weeks", "teacher_hours", "students")  # for strategy reviews
+REVIEW_WEEKS: int = Strategy._meta.get_field("review_weeks").get_default()  # when left empty
 SCALARS = (
     "title",
     "description",
@@ -37,6 +39,7 @@ SCALARS = (
     "citation",
     "logic_model",
     "evaluation",
+    *UPKEEP,
 )
 ACTION_FIELDS = (
     "title",
@@ -53,6 +56,10 @@ NO_GOALS = _("No goals yet: write them on the goals page, then tie the strategy 
 EVIDENCE_NOTE = _(
     "ESSA asks for strategies backed by evidence. Tier 4 needs a logic model and an "
     "evaluation plan; §1003 school-improvement funds pay only for tiers 1 to 3."
+)
+UPKEEP_NOTE = _(
+    "Strategy reviews use these: when the team looks at the evidence again, the teacher time "
+    "the strategy takes, and its cost per student."
 )
 DRIVER_WORDS = {
     Strategy.Driver.COMPETENCY: _("Competency: selecting, developing and coaching people."),
@@ -105,6 +112,10 @@ class StrategyForm(forms.ModelForm[Strategy]):
             "citation",
             "logic_model",
             "evaluation",
+            "started_on",
+            "review_weeks",
+            "teacher_hours",
+            "students",
         ]
         labels = {
             "title": _("Strategy"),
@@ -113,12 +124,20 @@ class StrategyForm(forms.ModelForm[Strategy]):
             "citation": _("Evidence: the study or review behind the tier"),
             "logic_model": _("Logic model (required for tier 4)"),
             "evaluation": _("Evaluation plan (required for tier 4)"),
+            "started_on": _("Start date"),
+            "review_weeks": _("Review it every (weeks)"),
+            "teacher_hours": _("Teacher time (hours a month)"),
+            "students": _("Students it reaches"),
         }
         help_texts = {
             "title": _("In a few words. For example: Weekly coaching cycles in grades 3 to 5."),
             "lever": _("The main way the strategy reaches classrooms."),
             "driver": _("What has to be in place for the strategy to be carried out well."),
             "citation": _("For example a What Works Clearinghouse or Evidence for ESSA link."),
+            "review_weeks": _(
+                "From 2 to 52 weeks. At each review the team decides to continue, adjust or "
+                "stop it."
+            ),
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -127,11 +146,33 @@ class StrategyForm(forms.ModelForm[Strategy]):
             "citation": forms.Textarea(attrs={"rows": 2}),
             "logic_model": forms.Textarea(attrs={"rows": 4}),
             "evaluation": forms.Textarea(attrs={"rows": 3}),
+            "started_on": DATE,
+            "review_weeks": forms.NumberInput(attrs={"min": 2, "max": 52}),
+            "teacher_hours": forms.NumberInput(attrs={"min": 0, "step": "0.5"}),
+            "students": forms.NumberInput(attrs={"min": 1}),
         }
         error_messages = {
             "title": {"required": _("Name the strategy in a few words.")},
             "lever": {"required": _("Choose the lever the strategy uses.")},
             "driver": {"required": _("Choose the implementation driver it relies on.")},
+            "started_on": {"invalid": _("Enter a date, for example 2025-09-15.")},
+            "review_weeks": {
+                "required": _("Say how often the team reviews it, in weeks (2 to 52)."),
+                "invalid": _("Enter a whole number of weeks from 2 to 52."),
+                "min_value": _("Review it at least every 52 weeks and at most every 2 weeks."),
+                "max_value": _("Review it at least every 52 weeks and at most every 2 weeks."),
+            },
+            "teacher_hours": {
+                "invalid": _("Enter the hours as a number, for example 12 or 12.5."),
+                "min_value": _("Enter 0 or more hours."),
+                "max_decimal_places": _("Enter the hours with at most one decimal, like 12.5."),
+                "max_digits": _("Enter fewer hours: at most 999,999.9 a month."),
+                "max_whole_digits": _("Enter fewer hours: at most 999,999.9 a month."),
+            },
+            "students": {
+                "invalid": _("Enter the number of students as a whole number, for example 120."),
+                "min_value": _("Enter 0 or more students, or leave it empty for the whole school."),
+            },
         }
 
     def __init__(self, *args: Any, assessment: NeedsAssessment, **kwargs: Any) -> None:
@@ -144,11 +185,16 @@ class StrategyForm(forms.ModelForm[Strategy]):
             field = fields[name]
             assert isinstance(field, forms.ChoiceField)
             field.choices = choices  # without Django's empty "---------" choice
+        fields["review_weeks"].required = False  # empty: the usual window
         goals = fields["goals"]
         assert isinstance(goals, GoalsField)
         goals.queryset = assessment.goals.all()
         if not goals.queryset.exists():
             goals.help_text = NO_GOALS
+
+    def clean_review_weeks(self) -> int:
+        weeks: int | None = self.cleaned_data.get("review_weeks")
+        return REVIEW_WEEKS if weeks is None else weeks
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -164,6 +210,7 @@ class StrategyForm(forms.ModelForm[Strategy]):
             (_("The strategy"), ["title", "description", "goals"], ""),
             (_("How it works"), ["lever", "driver"], ""),
             (_("Evidence"), ["tier", "citation", "logic_model", "evaluation"], EVIDENCE_NOTE),
+            (_("Time, reach and reviews"), list(UPKEEP), UPKEEP_NOTE),
         ]
         return [
             Fieldset(str(legend), [self[name] for name in names], str(note))

@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 from headway.data.core.runcharts import (
+    ChartType,
     Rule,
     Rules,
     analyse,
@@ -18,6 +19,9 @@ from headway.data.core.runcharts import (
     describe,
     longest_run_max,
     outside,
+    outside_each,
+    p_limits,
+    read_chart,
     xmr_limits,
 )
 
@@ -147,3 +151,106 @@ def test_it_reads_every_generated_series():
         chart = analyse(values)
         assert chart.n_useful <= sum(v is not None for v in values)
         assert chart.crossings <= max(chart.n_useful - 1, 0)
+
+
+# --- control charts: XmR and p, against qicharts2 ----------------------------------------------
+
+P_CHARTS = ["ex_7.1_5.csv", "tbl_7.4_1.csv"]  # qic(chart = "p") references
+
+
+def _is_p_chart(name: str) -> bool:
+    """A p chart's points are count / size, and its upper limit p̄ + 3 √(p̄ (1 − p̄) / size)
+    (a u chart's, for counts per unit, is ū + 3 √(ū / size))."""
+    frame = pl.read_csv(EXPECTED / name, infer_schema_length=None)
+    if "y" not in frame.columns or frame["n"].null_count() == frame.height:
+        return False
+    shares = frame["y.sum"] / frame["n"]
+    if not ((shares - frame["y"]).abs() < 1e-9).all():
+        return False
+    cl, n, ucl = frame["cl"], frame["n"], frame["ucl"]
+    spread = 3 * (cl * (1 - cl) / n).sqrt()
+    return bool(((cl + spread - ucl).abs() < 1e-9).all())
+
+
+@needs_shared
+def test_the_p_chart_references_are_the_ones_read_below():
+    found = sorted(p.name for p in EXPECTED.glob("*.csv") if _is_p_chart(p.name))
+    assert found == sorted(P_CHARTS)
+
+
+@needs_shared
+@pytest.mark.parametrize("name", P_CHARTS)
+def test_p_charts_match_qicharts2(name: str):
+    for part in _parts(name):
+        counts, sizes = part["y.sum"].to_list(), part["n"].to_list()
+        include = part["include"].to_list()
+        limits = p_limits(counts, sizes, include)
+        for lim, row in zip(limits, part.iter_rows(named=True), strict=True):
+            assert lim is not None
+            assert lim.centre == pytest.approx(row["cl"])
+            assert lim.lower == pytest.approx(row["lcl"])
+            assert lim.upper == pytest.approx(row["ucl"])
+        # qicharts2 reads every point against its limits, excluded ones too
+        signal = outside_each(part["y"].to_list(), limits)
+        flagged = signal.points if signal else ()
+        expected = tuple(i for i, s in enumerate(part["sigma.signal"]) if s)
+        assert flagged == expected, name
+        # ... and leaves excluded points out of the runs, read against p̄
+        values = [y if keep else None for y, keep in zip(part["y"], include, strict=True)]
+        chart = read_chart(values, ChartType.P, baseline=include, counts=counts, sizes=sizes)
+        first = part.row(0, named=True)
+        assert chart.centre == pytest.approx(first["cl"])
+        assert chart.runs.n_useful == first["n.useful"]
+        assert chart.runs.longest_run == first["longest.run"]
+        assert chart.runs.crossings == first["n.crossings"]
+        assert (chart.runs.runs_signal or chart.runs.crossings_signal) == first["runs.signal"]
+
+
+@needs_shared
+def test_a_p_chart_in_two_phases_finds_the_points_qicharts2_marks():
+    """Montgomery's table 7.3: 30 samples, two of them excluded from the centre line, then
+    a machine adjustment; samples 15, 21 and 23 are above their upper limit."""
+    [first, _second] = _parts("ex_7.1_5.csv")
+    limits = p_limits(first["y.sum"].to_list(), first["n"].to_list(), first["include"].to_list())
+    signal = outside_each(first["y"].to_list(), limits)
+    assert signal is not None and [i + 1 for i in signal.points] == [15, 21, 23]
+    assert limits[0] is not None and limits[0].centre == pytest.approx(0.215)
+
+
+@needs_shared
+def test_an_xmr_chart_matches_qicharts2_point_by_point():
+    costs = pl.read_csv(RUNCHARTS / "qicharts2_inputs" / "input_montgomery_tbl_06.07.csv")
+    expected = pl.read_csv(EXPECTED / "ex_6.5_3.csv")
+    mask = expected["baseline"].to_list()  # the first 20 weeks
+    chart = read_chart(costs["cost"].to_list(), ChartType.XMR, baseline=mask)
+    for lim, row in zip(chart.limits, expected.iter_rows(named=True), strict=True):
+        assert lim is not None
+        assert lim.centre == pytest.approx(row["cl"])
+        assert lim.lower == pytest.approx(row["lcl"])
+        assert lim.upper == pytest.approx(row["ucl"])
+    [signal] = [s for s in chart.signals if s.rule == Rule.OUTSIDE_LIMITS]
+    assert signal.points == tuple(i for i, s in enumerate(expected["sigma.signal"]) if s)
+    first = expected.row(0, named=True)
+    assert chart.runs.longest_run == first["longest.run"]
+    assert chart.runs.crossings == first["n.crossings"]
+
+
+def test_a_p_chart_without_sizes_cannot_be_read():
+    with pytest.raises(ValueError, match="counts and sizes"):
+        read_chart([0.1, 0.2], ChartType.P)
+    with pytest.raises(ValueError, match="no counts"):
+        read_chart([0.1, 0.2], ChartType.P, counts=[None, None], sizes=[None, None])
+
+
+def test_a_point_without_a_size_has_no_p_limits():
+    limits = p_limits([5.0, 6.0, None], [50.0, 50.0, None])
+    assert limits[2] is None and limits[0] is not None
+    assert outside_each([0.1, 0.12, 0.99], limits) is None
+
+
+def test_ihi_reads_an_astronomical_point_outside_the_usual_range():
+    values = [10.0, 11.0, 10.0, 12.0, 11.0, 10.0, 11.0, 40.0, 11.0, 10.0]
+    chart = read_chart(values, rules=Rules.IHI)
+    [point] = chart.signals
+    assert (point.rule, point.points) == (Rule.ASTRONOMICAL, (7,))
+    assert not read_chart(values).signals  # Anhøj's rules look at runs only

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from headway.data.demo import import_demo_files
 from headway.data.models import Coverage
+from headway.monitor.demo import load_demo_monitor
 from headway.orgs.demo import DEMO_PASSWORD, DISTRICT_NAME, demo_exists, load_demo, logins
 from headway.orgs.models import Organization
 from headway.teams.demo import load_demo_teams
@@ -24,6 +25,10 @@ class Command(BaseCommand):
             load_demo_teams(Organization.objects.get(kind="district", name=DISTRICT_NAME))
             self.stdout.write(self.style.SUCCESS("Loaded the demo district and its team."))
             self._import_data()
+            load_demo_monitor(Organization.objects.get(kind="district", name=DISTRICT_NAME))
+            self.stdout.write(
+                self.style.SUCCESS("Loaded Alder Creek's plans, measures and meetings.")
+            )
         self.stdout.write(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD}):")
         for email, role, org in logins():
             self.stdout.write(f"  {email:<28} {role} — {org}")

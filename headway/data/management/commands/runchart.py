@@ -1,3 +1,10 @@
+"""``headway runchart``: read a series from a CSV file as a run chart or a control chart.
+
+The same code as the monitor's pages (data.core.runcharts.read_chart). A run chart or an
+XmR chart reads a ``value`` column; a p chart reads ``count`` and ``size`` columns (its
+points are count / size). ``date`` and ``baseline`` columns are optional.
+"""
+
 from __future__ import annotations
 
 import json
@@ -9,62 +16,101 @@ from typing import Any
 import polars as pl
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from headway.data.core.runcharts import Rules, RunChart, analyse, baseline_mask, describe
+from headway.data.core.runcharts import (
+    ChartType,
+    ControlChart,
+    Limits,
+    Rules,
+    baseline_mask,
+    describe,
+    read_chart,
+)
 
 TRUE, FALSE = {"true", "yes", "1", "y"}, {"false", "no", "0", "n", ""}
+Row = dict[str, str | None]
+CENTRE = {ChartType.RUN: "Median", ChartType.XMR: "Mean", ChartType.P: "Overall share (p-bar)"}
 
 
 class Command(BaseCommand):
     help = (
-        "Read a series of measurements (a CSV with a `value` column, optionally `date` and "
-        "`baseline`) as a run chart: its median, longest run, crossings and their signals."
+        "Read a series of measurements (a CSV with a `value` column, or `count` and `size` "
+        "for a p chart; optionally `date` and `baseline`) as a run chart or a control chart: "
+        "its centre line, longest run, crossings, their limits and the signals."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--input", required=True, type=Path, help="the CSV file")
         parser.add_argument("--rules", choices=[r.value for r in Rules], default=Rules.ANHOEJ)
-        parser.add_argument("--freeze", type=int, help="take the median of the first N points")
+        parser.add_argument("--chart", choices=[c.value for c in ChartType], default=ChartType.RUN)
+        parser.add_argument("--freeze", type=int, help="take the centre from the first N points")
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        rows = _read(options["input"])
-        values = [_value(row, i) for i, row in enumerate(rows, start=1)]
+        kind = ChartType(options["chart"])
+        rows = _read(options["input"], ["count", "size"] if kind == ChartType.P else ["value"])
         for i, row in enumerate(rows, start=1):
             _check_date(row, i)
+        counts = sizes = None
+        if kind == ChartType.P:
+            counts = [_number(row, "count", i) for i, row in enumerate(rows, start=1)]
+            sizes = [_size(row, i) for i, row in enumerate(rows, start=1)]
+            values = [
+                _share(c, s, i) for i, (c, s) in enumerate(zip(counts, sizes, strict=True), start=1)
+            ]
+        else:
+            values = [_number(row, "value", i) for i, row in enumerate(rows, start=1)]
         baseline = _baseline(rows, options["freeze"])
         try:
-            chart = analyse(values, Rules(options["rules"]), baseline)
+            chart = read_chart(values, kind, Rules(options["rules"]), baseline, counts, sizes)
         except ValueError as e:
             raise CommandError(f"{options['input']}: {e}.") from None
         if options["format"] == "json":
-            self.stdout.write(json.dumps(asdict(chart)))
+            self.stdout.write(json.dumps(_json(chart)))
         else:
             self.stdout.write(_text(chart))
 
 
-def _read(path: Path) -> list[dict[str, str | None]]:
+def _read(path: Path, needed: list[str]) -> list[Row]:
     try:
         frame = pl.read_csv(path, infer_schema=False)
     except (OSError, pl.exceptions.PolarsError) as e:
         raise CommandError(f"Cannot read {path} as CSV: {e}") from None
-    if "value" not in frame.columns:
-        raise CommandError(f"{path} has no `value` column (it has {', '.join(frame.columns)}).")
+    for column in needed:
+        if column not in frame.columns:
+            raise CommandError(
+                f"{path} has no `{column}` column (it has {', '.join(frame.columns)})."
+            )
     if frame.is_empty():
         raise CommandError(f"{path} has no rows.")
     return frame.to_dicts()
 
 
-def _value(row: dict[str, str | None], i: int) -> float | None:
-    text = (row["value"] or "").strip()
+def _number(row: Row, column: str, i: int) -> float | None:
+    text = (row[column] or "").strip()
     if text in ("", "NA"):
         return None
     try:
         return float(text)
     except ValueError:
-        raise CommandError(f"Row {i}, column `value`: {text!r} is not a number.") from None
+        raise CommandError(f"Row {i}, column `{column}`: {text!r} is not a number.") from None
 
 
-def _check_date(row: dict[str, str | None], i: int) -> None:
+def _size(row: Row, i: int) -> float | None:
+    size = _number(row, "size", i)
+    if size is not None and size <= 0:
+        raise CommandError(f"Row {i}, column `size`: {size:g} is not more than 0.")
+    return size
+
+
+def _share(count: float | None, size: float | None, i: int) -> float | None:
+    if count is None or size is None:
+        return None
+    if not 0 <= count <= size:
+        raise CommandError(f"Row {i}, column `count`: {count:g} is not between 0 and {size:g}.")
+    return count / size
+
+
+def _check_date(row: Row, i: int) -> None:
     text = (row.get("date") or "").strip()
     if "date" in row:
         try:
@@ -75,7 +121,7 @@ def _check_date(row: dict[str, str | None], i: int) -> None:
             ) from None
 
 
-def _baseline(rows: list[dict[str, str | None]], freeze: int | None) -> list[bool] | None:
+def _baseline(rows: list[Row], freeze: int | None) -> list[bool] | None:
     if freeze is not None:
         if "baseline" in rows[0]:
             raise CommandError("Give either --freeze or a `baseline` column, not both.")
@@ -93,12 +139,36 @@ def _baseline(rows: list[dict[str, str | None]], freeze: int | None) -> list[boo
     return flags
 
 
-def _text(chart: RunChart) -> str:
+def _json(chart: ControlChart) -> dict[str, Any]:
+    """The runs analysis's fields at the top, as before control charts; then the chart's kind,
+    every signal (the limits' too) and, for a control chart, each point's limits."""
+    found: dict[str, Any] = {**asdict(chart.runs), "chart": chart.kind.value}
+    found["signals"] = [asdict(s) for s in chart.signals]
+    if chart.kind != ChartType.RUN:
+        found["limits"] = [None if lim is None else asdict(lim) for lim in chart.limits]
+    return found
+
+
+def _limits_line(limits: tuple[Limits | None, ...]) -> str:
+    shown = [lim for lim in limits if lim is not None]
+    if not shown:
+        return "Limits: none"
+    if all(lim == shown[0] for lim in shown):
+        return f"Limits: {shown[0].lower:g} to {shown[0].upper:g}"
+    return "Limits: each point's own, from its size"
+
+
+def _text(chart: ControlChart) -> str:
+    runs = chart.runs
     lines = [
-        f"Points: {chart.n_obs} ({chart.n_useful} useful: not missing, not on the median)",
-        f"Median: {chart.centre:g}",
-        f"Longest run: {chart.longest_run} (signals above {chart.longest_run_max})",
-        f"Crossings: {chart.crossings} (signals below {chart.crossings_min})",
+        f"Points: {runs.n_obs} ({runs.n_useful} useful: not missing, not on the centre line)",
+        f"{CENTRE[chart.kind]}: {runs.centre:g}",
+    ]
+    if chart.kind != ChartType.RUN:
+        lines.append(_limits_line(chart.limits))
+    lines += [
+        f"Longest run: {runs.longest_run} (signals above {runs.longest_run_max})",
+        f"Crossings: {runs.crossings} (signals below {runs.crossings_min})",
     ]
     lines += [f"Signal: {describe(s)}" for s in chart.signals] or ["No signal: random variation."]
     return "\n".join(lines)

@@ -1,0 +1,149 @@
+"""Goals' indicators as measures: one measure per goal, and a point from every import.
+
+``track_goals`` gives each goal of a cycle that has an indicator from the data (a
+``metric``) its measure. ``record`` adds, after every refresh of a district's results, one
+point to each such measure of the cycles under way in the district and its schools: the
+indicator's figure in the latest school year with data, read where the goals page reads it
+(plans.baselines), once for people with student access and once for the public. The
+public figure is kept beside it (None with its text, "n<10", when hidden), so a viewer
+without student access never sees the internal one, even on an old point.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from headway.explore.cube import Audience
+from headway.explore.present import is_rate
+from headway.monitor.models import Measure, Point
+from headway.orgs.models import Organization, current_start_year
+from headway.plans import baselines, smart
+from headway.plans.baselines import Figure
+from headway.plans.models import Cycle, Goal
+
+NAME_LENGTH = 200  # Measure.name's length
+
+
+def measure_name(goal: Goal) -> str:
+    """The goal's statement, or what it is about when it has none."""
+    name = " ".join(goal.statement.split()) or baselines.outcome(goal)
+    return name if len(name) <= NAME_LENGTH else name[: NAME_LENGTH - 1] + "…"
+
+
+def _unit(goal: Goal) -> str:
+    return Measure.Unit.PERCENT if is_rate(goal.metric) else Measure.Unit.NUMBER
+
+
+def track_goals(cycle: Cycle) -> list[Measure]:
+    """Give every goal of the cycle with an indicator its measure; return the new ones.
+
+    Goal measures already there follow their goal's direction and unit (the team cannot
+    change those on a goal's measure).
+    """
+    goals = list(Goal.objects.filter(assessment__cycle=cycle).exclude(metric="").order_by("pk"))
+    tracked = {
+        m.goal_id: m for m in Measure.objects.filter(cycle=cycle, goal__in=goals).order_by("pk")
+    }
+    _follow(goals, tracked)
+    made = [
+        Measure(
+            cycle=cycle,
+            goal=goal,
+            name=measure_name(goal),
+            unit=_unit(goal),
+            direction=goal.direction,
+        )
+        for goal in goals
+        if goal.pk not in tracked
+    ]
+    return Measure.objects.bulk_create(made) if made else []
+
+
+def _follow(goals: list[Goal], tracked: dict[int | None, Measure]) -> None:
+    changed = []
+    for goal in goals:
+        measure = tracked.get(goal.pk)
+        if measure is not None and (measure.direction, measure.unit) != (
+            goal.direction,
+            _unit(goal),
+        ):
+            measure.direction, measure.unit = goal.direction, _unit(goal)
+            changed.append(measure)
+    if changed:
+        Measure.objects.bulk_update(changed, ["direction", "unit"])
+
+
+def cycles_of(district: Organization, on: date) -> list[Cycle]:
+    """The cycles of the district itself and of its schools under way on ``on`` (a cycle
+    that ended keeps the chart it was evaluated on; one not started yet has no results)."""
+    year = current_start_year(on)
+    where = (Q(org=district) | Q(org__parent=district)) & Q(first_year__lte=year)
+    cycles = Cycle.objects.filter(where).select_related("org").order_by("pk")
+    return [cycle for cycle in cycles if cycle.last_year >= year]
+
+
+def record(district: Organization, on: date | None = None) -> int:
+    """One point dated ``on`` (today) per goal measure of the cycles under way in the
+    district and its schools: added, or replacing that day's. Returns how many were
+    written."""
+    on = on or timezone.localdate()
+    measures = (
+        Measure.objects.filter(cycle__in=cycles_of(district, on), goal__isnull=False)
+        .exclude(goal__metric="")
+        .select_related("goal", "cycle__org")
+        .order_by("pk")
+    )
+    written = 0
+    with transaction.atomic():
+        for measure in measures:
+            written += _record_one(measure, on)
+    return written
+
+
+def _record_one(measure: Measure, on: date) -> int:
+    goal, cycle = measure.goal, measure.cycle
+    assert goal is not None
+    indicator = baselines.indicator_of(goal)
+    reads = {
+        audience: baselines.read(cycle.org, audience, indicator, cycle.first_year)
+        for audience in (Audience.INTERNAL, Audience.PUBLIC)
+    }
+    figure = _latest(reads[Audience.INTERNAL].figures)
+    if figure is None or figure.value is None:
+        return 0
+    public = reads[Audience.PUBLIC].figures.get(figure.year)
+    Point.objects.update_or_create(
+        measure=measure,
+        on=on,
+        defaults={
+            "value": figure.value,
+            "n": figure.n,
+            "public_value": public.value if public is not None else None,
+            "public_text": _public_text(public),
+            "source": Point.Source.IMPORT,
+            "note": _note(figure.year),
+            "numerator": None,
+            "denominator": None,
+        },
+    )
+    return 1
+
+
+def _latest(figures: dict[int, Figure]) -> Figure | None:
+    shown = [f for f in figures.values() if f.value is not None]
+    return max(shown, key=lambda f: f.year) if shown else None
+
+
+def _public_text(public: Figure | None) -> str:
+    if public is None:
+        return "—"
+    return public.text[:40] if public.value is None else ""
+
+
+def _note(year: int) -> str:
+    # Stored as data, not shown words: the school year the figure is for ("2025–26").
+    return smart.year_label(year)
