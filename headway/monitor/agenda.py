@@ -101,8 +101,11 @@ def build(team: Team, cycle: Cycle | None, today: date) -> list[Section]:
 
 
 def measure_entries(cycle: Cycle) -> list[Entry]:
-    """Measures needing attention first, then those with good news."""
-    readings = reading.read_cycle(cycle, internal=True)
+    """Measures needing attention first, then those with good news.
+
+    The agenda is kept as it was and read by everyone at the meeting, so it is built from
+    the public figures: a small group's goal figure never reaches it."""
+    readings = reading.read_cycle(cycle, internal=False)
     worrying = reading.attention(readings)
     good = [r for r in readings if not r.needs_attention and new_good_news(r) is not None]
     return [_measure_entry(r, _worry(r)) for r in worrying] + [

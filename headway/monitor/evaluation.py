@@ -5,6 +5,10 @@ takes a point from every import), else the latest result in the cycle's years fr
 aggregate tables (plans.baselines, for the viewer's audience: a small group's figure is
 "n<10" for a viewer without student access, and then no verdict is suggested).
 
+The evaluation is a record the whole team reads and the next cycle carries forward, so
+it always holds the *public* figures, whoever writes it: a small group's final figure and
+baseline are "n<10" and no number, for everyone.
+
 The suggestion, which the team confirms or changes: **met** when the figure reached the
 target in the goal's direction; **partly met** when it moved the right way from the baseline
 but not as far as the target; **not met** otherwise. Without a target or a figure there is
@@ -109,21 +113,31 @@ def why(
 # --- reading the goals --------------------------------------------------------------------------
 
 
-def finals(cycle: Cycle, audience: Audience) -> list[Final]:
-    """Every goal of the cycle with its final figure and a suggested verdict."""
-    internal = audience is Audience.INTERNAL
-    by_goal = {r.measure.goal_id: r for r in read_cycle(cycle, internal) if r.measure.goal_id}
+def finals(cycle: Cycle) -> list[Final]:
+    """Every goal of the cycle with its public final figure and a suggested verdict."""
+    by_goal = {r.measure.goal_id: r for r in read_cycle(cycle, False) if r.measure.goal_id}
     goals = cycle.assessment.goals.order_by("created_at")
-    return [_final(goal, cycle, audience, by_goal.get(goal.pk)) for goal in goals]
+    return [_final(goal, cycle, by_goal.get(goal.pk)) for goal in goals]
 
 
-def _final(goal: Goal, cycle: Cycle, audience: Audience, reading: MeasureReading | None) -> Final:
+def _final(goal: Goal, cycle: Cycle, reading: MeasureReading | None) -> Final:
     if reading is not None and reading.latest is not None:
-        return _from_measure(goal, reading)
-    return _from_results(goal, cycle, audience)
+        return _from_measure(goal, cycle, reading)
+    return _from_results(goal, cycle)
 
 
-def _from_measure(goal: Goal, reading: MeasureReading) -> Final:
+def _public_baseline(goal: Goal, cycle: Cycle) -> float | None:
+    """The goal's baseline as the public sees it (None when a small group's is hidden)."""
+    if not goal.metric:
+        return goal.baseline  # another measure, in words: the team's own number
+    found = baselines.read(
+        cycle.org, Audience.PUBLIC, baselines.indicator_of(goal), cycle.first_year,
+        goal.baseline_year,
+    )  # fmt: skip
+    return None if found.baseline is None else found.baseline.value
+
+
+def _from_measure(goal: Goal, cycle: Cycle, reading: MeasureReading) -> Final:
     point = reading.latest
     assert point is not None
     value = reading.latest_value
@@ -133,8 +147,8 @@ def _from_measure(goal: Goal, reading: MeasureReading) -> Final:
         "name": reading.measure.name,
         "date": date_format(point.on, "DATE_FORMAT"),
     }
-    base = goal.baseline if goal.baseline is not None else _first(reading)
-    return _judged(goal, rate, (value, text, source), base)
+    base = _public_baseline(goal, cycle) if goal.metric else goal.baseline
+    return _judged(goal, rate, (value, text, source), base if base is not None else _first(reading))
 
 
 def _first(reading: MeasureReading) -> float | None:
@@ -144,17 +158,15 @@ def _first(reading: MeasureReading) -> float | None:
     return next((v for v in reading.values if v is not None), None)
 
 
-def _from_results(goal: Goal, cycle: Cycle, audience: Audience) -> Final:
+def _from_results(goal: Goal, cycle: Cycle) -> Final:
     if not goal.metric:
         return _judged(goal, False, (None, "—", _("Headway has no figures for this measure.")))
     found = baselines.read(
-        cycle.org, audience, baselines.indicator_of(goal), cycle.first_year, goal.baseline_year
-    )
+        cycle.org, Audience.PUBLIC, baselines.indicator_of(goal), cycle.first_year,
+        goal.baseline_year,
+    )  # fmt: skip
     years = [y for y in found.figures if cycle.first_year <= y <= cycle.last_year]
-    base_figure = found.baseline
-    base = goal.baseline
-    if base is None and base_figure is not None:
-        base = base_figure.value
+    base = None if found.baseline is None else found.baseline.value
     rate = is_rate(goal.metric)
     if not years:
         return _judged(goal, rate, (None, "—", _("No results for the cycle's years yet.")), base)

@@ -2,7 +2,7 @@
 
 ``track_goals`` gives each goal of a cycle that has an indicator from the data (a
 ``metric``) its measure. ``record`` adds, after every refresh of a district's results, one
-point to each such measure of the cycles under way in the district and its schools: the
+point to each such measure of every cycle of the district and its schools: the
 indicator's figure in the latest school year with data, read where the goals page reads it
 (plans.baselines), once for people with student access and once for the public. The
 public figure is kept beside it (None with its text, "n<10", when hidden), so a viewer
@@ -20,7 +20,7 @@ from django.utils import timezone
 from headway.explore.cube import Audience
 from headway.explore.present import is_rate
 from headway.monitor.models import Measure, Point
-from headway.orgs.models import Organization, current_start_year
+from headway.orgs.models import Organization
 from headway.plans import baselines, smart
 from headway.plans.baselines import Figure
 from headway.plans.models import Cycle, Goal
@@ -77,22 +77,18 @@ def _follow(goals: list[Goal], tracked: dict[int | None, Measure]) -> None:
         Measure.objects.bulk_update(changed, ["direction", "unit"])
 
 
-def cycles_of(district: Organization, on: date) -> list[Cycle]:
-    """The cycles of the district itself and of its schools under way on ``on`` (a cycle
-    that ended keeps the chart it was evaluated on; one not started yet has no results)."""
-    year = current_start_year(on)
-    where = (Q(org=district) | Q(org__parent=district)) & Q(first_year__lte=year)
-    cycles = Cycle.objects.filter(where).select_related("org").order_by("pk")
-    return [cycle for cycle in cycles if cycle.last_year >= year]
+def cycles_of(district: Organization) -> list[Cycle]:
+    """The cycles of the district itself and of its schools."""
+    where = Q(org=district) | Q(org__parent=district)
+    return list(Cycle.objects.filter(where).select_related("org").order_by("pk"))
 
 
 def record(district: Organization, on: date | None = None) -> int:
-    """One point dated ``on`` (today) per goal measure of the cycles under way in the
-    district and its schools: added, or replacing that day's. Returns how many were
-    written."""
+    """One point dated ``on`` (today) per goal measure of every cycle of the district and
+    its schools: added, or replacing that day's. Returns how many were written."""
     on = on or timezone.localdate()
     measures = (
-        Measure.objects.filter(cycle__in=cycles_of(district, on), goal__isnull=False)
+        Measure.objects.filter(cycle__in=cycles_of(district), goal__isnull=False)
         .exclude(goal__metric="")
         .select_related("goal", "cycle__org")
         .order_by("pk")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.dispatch import receiver
-from django.utils import timezone
 
 from headway.explore.signals import results_refreshed
 from headway.monitor import goalpoints
@@ -14,7 +13,6 @@ from headway.orgs.models import Organization
 
 @receiver(results_refreshed)
 def _record_goals(sender: Any, district: Organization, **kwargs: Any) -> None:
-    today = timezone.localdate()
-    for cycle in goalpoints.cycles_of(district, today):
+    for cycle in goalpoints.cycles_of(district):
         goalpoints.track_goals(cycle)
-    goalpoints.record(district, today)
+    goalpoints.record(district)

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from headway.accounts.models import User
 from headway.audit.models import AuditEvent
 from headway.explore.cube import Audience
 from headway.monitor import evaluation
@@ -20,6 +21,7 @@ from headway.plans.models import Cycle, Goal, NeedsAssessment, Plan, Strategy
 from tests.conftest import World
 from tests.explore.conftest import demo_results  # noqa: F401  (the demo district's results)
 from tests.monitor.conftest import cycle_url, weekly
+from tests.plans.test_goals import ALDER, _small_group_cell
 
 SignIn = Callable[..., Client]
 
@@ -130,8 +132,8 @@ def test_the_final_figure_of_a_goal_without_a_measure_comes_from_the_results(
     NeedsAssessment.objects.create(cycle=cycle)
     g = goal(cycle, "Math proficiency rises", metric="proficiency_rate", subject="math",
              target=0.99)  # fmt: skip
-    found = baselines.read(school, Audience.INTERNAL, baselines.indicator_of(g), 2024)
-    (final,) = evaluation.finals(cycle, Audience.INTERNAL)
+    found = baselines.read(school, Audience.PUBLIC, baselines.indicator_of(g), 2024)
+    (final,) = evaluation.finals(cycle)
     figure = found.figures[2024]
     assert final.value == figure.value and final.text == figure.text
     assert final.source == "The results for 2024–25."
@@ -140,8 +142,32 @@ def test_the_final_figure_of_a_goal_without_a_measure_comes_from_the_results(
     late = Cycle.objects.create(org=school, first_year=2030)
     NeedsAssessment.objects.create(cycle=late)
     goal(late, "Math later", metric="proficiency_rate", subject="math", target=0.99)
-    (none,) = evaluation.finals(late, Audience.INTERNAL)
+    (none,) = evaluation.finals(late)
     assert none.value is None and none.source == "No results for the cycle's years yet."
+
+
+def test_a_small_groups_figures_stay_hidden_in_the_evaluation_whoever_writes_it(
+    demo_results: Organization,  # noqa: F811  (the fixture)
+    client_for: Callable[..., Client],
+) -> None:
+    """The evaluation is read by the whole team and carried into the next cycle: it holds
+    the public figures even when someone with student access saves it."""
+    cell = _small_group_cell(demo_results)
+    school = demo_results.children.get(local_id=ALDER)
+    cycle = Cycle.objects.create(org=school, first_year=2024, years=1)
+    NeedsAssessment.objects.create(cycle=cycle)
+    g = goal(
+        cycle, "Math for a small group", metric="proficiency_rate", subject=cell["subject"],
+        group_type=cell["group_type"], group_value=cell["group_value"], target=0.99,
+        baseline=cell["value"], baseline_year=2024,
+    )  # fmt: skip
+    (final,) = evaluation.finals(cycle)
+    assert final.value is None and final.baseline is None and final.suggested is None
+    assert final.text == "n<10"
+    admin = User.objects.get(email="admin@headway.example")  # sees student records
+    html = client_for(admin).get(cycle_url("monitor-evaluation", cycle)).content.decode()
+    exact = evaluation.figure_text(g, cell["value"], rate=True)
+    assert g.statement in html and "n&lt;10" in html and f">{exact}<" not in html
 
 
 def test_the_evaluation_is_saved_with_the_figures_as_shown(

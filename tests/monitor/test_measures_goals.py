@@ -181,18 +181,3 @@ def test_a_failing_receiver_does_not_undo_the_refresh(
     finally:
         results_refreshed.disconnect(dispatch_uid="broken-for-test")
     assert status == "ready" and "failed" in caplog.text
-
-
-def test_only_cycles_under_way_get_points(
-    demo_results: Organization,  # noqa: F811
-) -> None:
-    school = demo_results.children.get(local_id=ALDER)
-    cycles = [
-        Cycle.objects.create(org=school, first_year=first, years=1) for first in (2024, 2025, 2026)
-    ]
-    for cycle in cycles:
-        NeedsAssessment.objects.create(cycle=cycle)
-        Goal.objects.create(assessment=cycle.assessment, metric="proficiency_rate", subject="math")
-        goalpoints.track_goals(cycle)
-    assert goalpoints.record(demo_results, date(2026, 3, 2)) == 1
-    assert Point.objects.get().measure.cycle == cycles[1]

@@ -398,7 +398,7 @@ def reviews(current: Built, cal: Calendar) -> None:
     stopped with the flags Headway showed the team that day."""
     plc, outreach, math = current.strategies
     stopped_on = cal.days(-21)
-    shown = flags.flags_for(flags.gather(current.plan, internal=True), stopped_on)
+    shown = flags.flags_for(flags.gather(current.plan, internal=False), stopped_on)
     candidates = [f.to_dict() for f in shown.get(math.pk, []) if f.stop_candidate]
     StrategyReview.objects.bulk_create(
         [

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from headway.accounts.models import User
 from headway.audit.log import record
-from headway.explore.access import audience_for
 from headway.lib.revisions import Stale
 from headway.monitor.access import cap_for, get_cycle_for_user
 from headway.monitor.evaluation import AlreadyFinished, finals
@@ -66,7 +65,7 @@ def _editor(
     return EvaluationEditor(
         data,
         evaluation=evaluation,
-        finals=finals(cycle, audience_for(request, access.org_access)),
+        finals=finals(cycle),
         strategies=_strategies(cycle),
         finishing=finishing,
     )

@@ -18,8 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from headway.accounts.models import User
 from headway.audit.log import record
-from headway.explore.access import audience_for
-from headway.explore.cube import Audience
 from headway.lib.revisions import Stale, save_revision
 from headway.monitor import describe, flags
 from headway.monitor import inventory as stock
@@ -57,10 +55,6 @@ def inventory_url(cycle: Cycle, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _internal(request: HttpRequest, access: CycleAccess) -> bool:
-    return audience_for(request, access.org_access) is Audience.INTERNAL
-
-
 def _plan(access: CycleAccess) -> Plan | None:
     plan = Plan.objects.filter(cycle=access.cycle).first()
     if plan is not None:
@@ -70,8 +64,10 @@ def _plan(access: CycleAccess) -> Plan | None:
 
 
 def _evidence(request: HttpRequest, access: CycleAccess) -> list[Evidence]:
+    """The evidence and flags of each strategy, from the public figures: a review keeps the
+    flags it was decided on, and the whole team reads it."""
     plan = _plan(access)
-    return [] if plan is None else flags.gather(plan, _internal(request, access))
+    return [] if plan is None else flags.gather(plan, internal=False)
 
 
 # --- the strategies and their flags -------------------------------------------------------------
