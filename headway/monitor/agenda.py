@@ -15,9 +15,10 @@ from datetime import date, datetime
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from headway.accounts.models import User
+from headway.lib.dates import due_words
 from headway.monitor import describe, reading
 from headway.monitor.models import AgendaItem, Attendance, Issue, Meeting, Todo
 from headway.monitor.reading import Found, MeasureReading, Track
@@ -149,16 +150,6 @@ def _good(r: MeasureReading) -> str:
 # --- rocks, to-dos, issues --------------------------------------------------------------------
 
 
-def late_words(due: date, today: date) -> str:
-    """How a due date stands today, in words: "due today", "2 days late", "due in 3 days"."""
-    days = (due - today).days
-    if days == 0:
-        return _("due today")
-    if days > 0:
-        return ngettext("due in %(n)s day", "due in %(n)s days", days) % {"n": days}
-    return ngettext("%(n)s day late", "%(n)s days late", -days) % {"n": -days}
-
-
 def rock_entries(cycle: Cycle, today: date) -> list[Entry]:
     plan = Plan.objects.filter(cycle=cycle).first()
     if plan is None:
@@ -173,7 +164,7 @@ def rock_entries(cycle: Cycle, today: date) -> list[Entry]:
 
 
 def _rock_why(rock: Rock, today: date) -> str:
-    words = {"owner": rock.owner, "when": late_words(rock.due, today)}
+    words = {"owner": rock.owner, "when": due_words((rock.due - today).days)}
     if rock.status == Rock.Status.OFF_TRACK:
         return _("Off track — %(owner)s, %(when)s.") % words
     return _("Late — %(owner)s, %(when)s.") % words
@@ -190,7 +181,7 @@ def todo_entries(team: Team, today: date) -> list[Entry]:
     return [
         Entry(
             todo.text,
-            f"{todo.owner.name}, {late_words(todo.due, today)}.",
+            f"{todo.owner.name}, {due_words((todo.due - today).days)}.",
             f"{page}#todo-{todo.code}",
         )
         for todo in open_todos(team, today)

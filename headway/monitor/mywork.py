@@ -37,9 +37,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from headway.accounts.models import User
+from headway.lib.dates import due_words
 from headway.monitor import flags
 from headway.monitor.models import StrategyReview, Todo
 from headway.orgs.models import Membership, Organization, current_start_year
@@ -67,15 +68,6 @@ TITLES: dict[Kind, Promise] = {
 }
 
 
-def when_due(days: int) -> str:
-    """How far off a due date is, in words: "in 3 days", "due today", "2 days late"."""
-    if days == 0:
-        return _("due today")
-    if days > 0:
-        return ngettext("in %(n)s day", "in %(n)s days", days) % {"n": days}
-    return ngettext("%(n)s day late", "%(n)s days late", -days) % {"n": -days}
-
-
 @dataclass(frozen=True)
 class Item:
     """One thing to do: what, where, by when, and the page where it is done."""
@@ -95,7 +87,7 @@ class Item:
 
     @property
     def when(self) -> str:
-        return "" if self.days is None else when_due(self.days)
+        return "" if self.days is None else due_words(self.days)
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from headway.audit.log import record
+from headway.lib.dates import due_words
 from headway.lib.revisions import Stale, save_revision
-from headway.monitor import agenda
 from headway.monitor.access import (
     MonitorAccess,
     cap_for,
@@ -297,7 +297,7 @@ class TodoRow:
 def _todo_rows(access: MonitorAccess, today: date) -> tuple[list[TodoRow], list[Todo]]:
     todos = Todo.objects.filter(team__org=access.org).select_related("owner", "team", "meeting")
     open_rows = [
-        TodoRow(t, agenda.late_words(t.due, today), t.due < today)
+        TodoRow(t, due_words((t.due - today).days), t.due < today)
         for t in todos.filter(done_at__isnull=True).order_by("due", "created_at")
     ]
     done = list(todos.filter(done_at__isnull=False).order_by("-done_at"))

@@ -6,35 +6,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0003_review'),
+        ("plans", "0003_review"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='strategy',
-            name='review_weeks',
-            field=models.PositiveSmallIntegerField(default=12, help_text='How often the team decides to continue, adjust or stop it.', validators=[django.core.validators.MinValueValidator(2), django.core.validators.MaxValueValidator(52)], verbose_name='review every (weeks)'),
+            model_name="strategy",
+            name="review_weeks",
+            field=models.PositiveSmallIntegerField(
+                default=12,
+                help_text="How often the team decides to continue, adjust or stop it.",
+                validators=[
+                    django.core.validators.MinValueValidator(2),
+                    django.core.validators.MaxValueValidator(52),
+                ],
+                verbose_name="review every (weeks)",
+            ),
         ),
         migrations.AddField(
-            model_name='strategy',
-            name='started_on',
-            field=models.DateField(blank=True, help_text='When the strategy begins in classrooms; run charts mark the date.', null=True, verbose_name='starts'),
+            model_name="strategy",
+            name="started_on",
+            field=models.DateField(
+                blank=True,
+                help_text="When the strategy begins in classrooms; run charts mark the date.",
+                null=True,
+                verbose_name="starts",
+            ),
         ),
         migrations.AddField(
-            model_name='strategy',
-            name='status',
-            field=models.CharField(choices=[('active', 'Under way'), ('stopped', 'Stopped')], default='active', max_length=10, verbose_name='status'),
+            model_name="strategy",
+            name="status",
+            field=models.CharField(
+                choices=[("active", "Under way"), ("stopped", "Stopped")],
+                default="active",
+                max_length=10,
+                verbose_name="status",
+            ),
         ),
         migrations.AddField(
-            model_name='strategy',
-            name='students',
-            field=models.PositiveIntegerField(blank=True, help_text='Leave empty when it reaches the whole school.', null=True, verbose_name='students it reaches'),
+            model_name="strategy",
+            name="students",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="Leave empty when it reaches the whole school.",
+                null=True,
+                verbose_name="students it reaches",
+            ),
         ),
         migrations.AddField(
-            model_name='strategy',
-            name='teacher_hours',
-            field=models.DecimalField(blank=True, decimal_places=1, help_text='All teachers together: meetings, training, preparation.', max_digits=7, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='teacher time (hours a month)'),
+            model_name="strategy",
+            name="teacher_hours",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=1,
+                help_text="All teachers together: meetings, training, preparation.",
+                max_digits=7,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                verbose_name="teacher time (hours a month)",
+            ),
         ),
     ]

@@ -14,9 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from headway.audit.log import record
+from headway.lib.dates import due_words
 from headway.lib.revisions import Stale, save_revision
 from headway.orgs.roles import Cap
 from headway.plans.access import CycleAccess, cap_for, get_plan_for_user
@@ -66,15 +67,8 @@ class RockCard:
 
     @property
     def when(self) -> str:
-        """How far off the due date is, in words: "in 3 days", "due today", "2 days late"."""
-        days = self.days_left
-        if self.rock.status == Rock.Status.DONE:
-            return ""
-        if days == 0:
-            return _("due today")
-        if days > 0:
-            return ngettext("in %(n)s day", "in %(n)s days", days) % {"n": days}
-        return ngettext("%(n)s day late", "%(n)s days late", -days) % {"n": -days}
+        """How far off the due date is, in words: "due in 3 days", "2 days late"."""
+        return "" if self.rock.status == Rock.Status.DONE else due_words(self.days_left)
 
 
 @dataclass(frozen=True)
