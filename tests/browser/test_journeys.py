@@ -63,9 +63,9 @@ def test_person_journey(page: Page, demo: None, email: str) -> None:
     expect(switcher.locator("option:checked")).to_have_text(target)
     assert_accessible(page)
 
-    nav.get_by_role("link", name="Monitor", exact=True).click()
-    expect(h1).to_have_text("Monitor")
-    expect(nav.get_by_role("link", name="Monitor", exact=True)).to_have_attribute(
+    nav.get_by_role("link", name="Learning", exact=True).click()
+    expect(h1).to_have_text("Learning")
+    expect(nav.get_by_role("link", name="Learning", exact=True)).to_have_attribute(
         "aria-current", "page"
     )
     expect(page.get_by_role("heading", name="Nothing here yet")).to_be_visible()

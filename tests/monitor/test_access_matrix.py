@@ -2,7 +2,8 @@
 
 Monitoring, meetings, issues and to-dos are the team's internal work: people who see internal
 work read them (community viewers get 403), people who contribute change them, and team
-leads and administrators decide on strategies and close a cycle's evaluation. Pages that only
+leads and administrators decide on strategies and close a cycle's evaluation. The section's
+landing page tells community viewers where the public part is. Pages that only
 exist to change something (forms, confirmations) need the changing capability to open.
 """
 
@@ -74,7 +75,7 @@ def _meeting(f: Fixture, **more: Any) -> dict[str, Any]:
 
 
 ROUTES = [
-    Route("monitor-home", READERS),
+    Route("monitor-home", EVERYONE),  # viewers: where to read what is public
     Route("monitor-cycle", READERS, _cycle),
     Route("monitor-measure-create", CONTRIBUTORS, _cycle),
     Route("monitor-measure", READERS, _measure),
@@ -220,3 +221,12 @@ def test_another_schools_objects_are_not_found(
         if route.kwargs(fixture):
             url = reverse(route.name, kwargs={"code": other, **route.kwargs(fixture)})
             assert _call(client, route, url) == 404, route.name
+
+
+def test_community_viewers_are_pointed_to_the_public_summary(
+    fixture: Fixture, client_for: Callable[..., Client]
+) -> None:
+    viewer = client_for(fixture.world.by_role[Role.VIEWER])
+    html = viewer.get(reverse("monitor-home", args=[fixture.world.school.code])).content.decode()
+    assert "public summary" in html and fixture.measure.name not in html
+    assert reverse("monitor-meetings", args=[fixture.world.school.code]) not in html

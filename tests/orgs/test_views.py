@@ -187,6 +187,6 @@ def test_denials_are_audited(world: World, client_for: SignIn) -> None:
 
 
 def test_empty_cycle_sections_say_what_will_live_there(world: World, client_for: SignIn) -> None:
-    url = reverse("orgs-section-monitor", args=[world.school.code])
+    url = reverse("orgs-section-learning", args=[world.school.code])
     page = client_for(world.by_role[Role.TEAM_MEMBER]).get(url).content.decode()
-    assert "Nothing here yet" in page and "run charts" in page
+    assert "Nothing here yet" in page and "Coaching cycles" in page

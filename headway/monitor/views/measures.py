@@ -86,7 +86,10 @@ def _base(access: CycleAccess, **more: Any) -> dict[str, Any]:
 @require_GET
 @login_required
 def home(request: HttpRequest, code: UUID) -> HttpResponse:
-    access = get_monitor_for_user(request, code, cap_for(request))
+    """The current cycle's measures; for community viewers, where to read what is public."""
+    access = get_monitor_for_user(request, code, Cap.VIEW)
+    if not access.org_access.can(Cap.VIEW_INTERNAL):
+        return render(request, "monitor/home_public.html", {"org": access.org})
     cycle = current_cycle(access.org)
     if cycle is not None:
         return redirect(cycle_url(cycle))
