@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
 from headway.monitor.models import Initiative, Issue, Measure, Meeting, Todo
@@ -64,13 +65,19 @@ def get_monitor_for_user(
     return MonitorAccess(get_org_for_user(request, code, cap))
 
 
+def _found[M: Model](rows: QuerySet[M], what: str) -> M:
+    """The one row the filter left, or 404: another organization's code is not found."""
+    found = rows.first()
+    if found is None:
+        raise Http404(f"No such {what}.")
+    return found
+
+
 def get_measure_for_user(
     request: HttpRequest, code: UUID, ccode: UUID, mcode: UUID, cap: Cap = Cap.VIEW_INTERNAL
 ) -> tuple[CycleAccess, Measure]:
     access = get_cycle_for_user(request, code, ccode, cap)
-    measure = Measure.objects.filter(cycle=access.cycle, code=mcode).first()
-    if measure is None:
-        raise Http404("No such measure.")
+    measure = _found(Measure.objects.filter(cycle=access.cycle, code=mcode), "measure")
     measure.cycle = access.cycle
     return access, measure
 
@@ -79,59 +86,36 @@ def get_strategy_for_user(
     request: HttpRequest, code: UUID, ccode: UUID, scode: UUID, cap: Cap = Cap.VIEW_INTERNAL
 ) -> tuple[CycleAccess, Strategy]:
     access = get_cycle_for_user(request, code, ccode, cap)
-    strategy = Strategy.objects.filter(plan__cycle=access.cycle, code=scode).first()
-    if strategy is None:
-        raise Http404("No such strategy.")
-    return access, strategy
+    rows = Strategy.objects.filter(plan__cycle=access.cycle, code=scode)
+    return access, _found(rows, "strategy")
 
 
 def get_meeting_for_user(
     request: HttpRequest, code: UUID, gcode: UUID, cap: Cap = Cap.VIEW_INTERNAL
 ) -> tuple[MonitorAccess, Meeting]:
     access = get_monitor_for_user(request, code, cap)
-    meeting = (
-        Meeting.objects.select_related("team", "cycle")
-        .filter(team__org=access.org_access.org, code=gcode)
-        .first()
-    )
-    if meeting is None:
-        raise Http404("No such meeting.")
-    return access, meeting
+    rows = Meeting.objects.select_related("team", "cycle").filter(team__org=access.org, code=gcode)
+    return access, _found(rows, "meeting")
 
 
 def get_issue_for_user(
     request: HttpRequest, code: UUID, icode: UUID, cap: Cap = Cap.VIEW_INTERNAL
 ) -> tuple[MonitorAccess, Issue]:
     access = get_monitor_for_user(request, code, cap)
-    issue = (
-        Issue.objects.select_related("team")
-        .filter(team__org=access.org_access.org, code=icode)
-        .first()
-    )
-    if issue is None:
-        raise Http404("No such issue.")
-    return access, issue
+    rows = Issue.objects.select_related("team").filter(team__org=access.org, code=icode)
+    return access, _found(rows, "issue")
 
 
 def get_todo_for_user(
     request: HttpRequest, code: UUID, tcode: UUID, cap: Cap = Cap.VIEW_INTERNAL
 ) -> tuple[MonitorAccess, Todo]:
     access = get_monitor_for_user(request, code, cap)
-    todo = (
-        Todo.objects.select_related("team", "owner")
-        .filter(team__org=access.org_access.org, code=tcode)
-        .first()
-    )
-    if todo is None:
-        raise Http404("No such to-do.")
-    return access, todo
+    rows = Todo.objects.select_related("team", "owner").filter(team__org=access.org, code=tcode)
+    return access, _found(rows, "to-do")
 
 
 def get_initiative_for_user(
     request: HttpRequest, code: UUID, icode: UUID, cap: Cap = Cap.VIEW_INTERNAL
 ) -> tuple[MonitorAccess, Initiative]:
     access = get_monitor_for_user(request, code, cap)
-    initiative = Initiative.objects.filter(org=access.org_access.org, code=icode).first()
-    if initiative is None:
-        raise Http404("No such initiative.")
-    return access, initiative
+    return access, _found(Initiative.objects.filter(org=access.org, code=icode), "initiative")

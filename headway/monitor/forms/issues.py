@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from headway.lib.revisions import RevisionField
-from headway.monitor.forms.meetings import TeamField
+from headway.monitor.forms.meetings import TeamField, team_field
 from headway.teams.models import Team
 
 
@@ -39,22 +39,12 @@ class IssueForm(forms.Form):
         max_length=200,
         error_messages={"max_length": _("Keep the name under 200 characters.")},
     )
-    team = TeamField(
-        Team.objects.none(),
-        to_field_name="code",
-        label=_("Team"),
-        empty_label=None,
-        error_messages={
-            "required": _("Choose the team whose list it goes on."),
-            "invalid_choice": _("Choose one of this organization's teams."),
-        },
-    )
+    team = TeamField(_("Choose the team whose list it goes on."))
 
     def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["team"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = teams
+        field = team_field(self)
+        field.offer(teams)
         if len(teams) == 1:
             field.widget = forms.HiddenInput()
             self.initial.setdefault("team", str(teams[0].code))

@@ -25,8 +25,31 @@ NOTES_MAX = 20_000  # a section's minutes: several pages, never a pasted file
 
 
 class TeamField(forms.ModelChoiceField[Team]):
+    """One of the organization's teams, by code; ``offer`` sets which."""
+
+    def __init__(self, required: Any) -> None:
+        super().__init__(
+            Team.objects.none(),
+            to_field_name="code",
+            label=_("Team"),
+            empty_label=None,
+            error_messages={
+                "required": required,
+                "invalid_choice": _("Choose one of this organization's teams."),
+            },
+        )
+
     def label_from_instance(self, obj: Team) -> str:
         return obj.name
+
+    def offer(self, teams: QuerySet[Team]) -> None:
+        self.queryset = teams
+
+
+def team_field(form: forms.BaseForm) -> TeamField:
+    field = form.fields["team"]
+    assert isinstance(field, TeamField)
+    return field
 
 
 class OwnerField(forms.ModelChoiceField[TeamMember]):
@@ -39,22 +62,11 @@ class OwnerField(forms.ModelChoiceField[TeamMember]):
 
 
 class StartForm(forms.Form):
-    team = TeamField(
-        Team.objects.none(),
-        to_field_name="code",
-        label=_("Team"),
-        empty_label=None,
-        error_messages={
-            "required": _("Choose the team that is meeting."),
-            "invalid_choice": _("Choose one of this organization's teams."),
-        },
-    )
+    team = TeamField(_("Choose the team that is meeting."))
 
     def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["team"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = teams
+        team_field(self).offer(teams)
 
 
 class NotesForm(forms.Form):
