@@ -78,8 +78,9 @@ def _follow(goals: list[Goal], tracked: dict[int | None, Measure]) -> None:
 
 
 def cycles_of(district: Organization) -> list[Cycle]:
-    """The cycles of the district itself and of its schools."""
-    where = Q(org=district) | Q(org__parent=district)
+    """The cycles of the district itself and of its schools, except those whose evaluation
+    is finished: a closed cycle's charts end where it was judged."""
+    where = (Q(org=district) | Q(org__parent=district)) & ~Q(evaluation__finished_at__isnull=False)
     return list(Cycle.objects.filter(where).select_related("org").order_by("pk"))
 
 

@@ -1,6 +1,10 @@
 """Monitoring the plan week by week, in the browser, with axe on every page.
 
-Alder Creek's team lead runs the weekly meeting: the agenda brings up the off-track math
+The team lead reads the measures: the dashboard says which are on track, the attendance
+run chart shows its change for the better in a sentence, with its notes and its numbers in
+a table; read with the IHI rules, it names shifts and trends instead. She adds this week's
+result by hand and uploads a CSV file, whose bad row is named with its column first.
+She runs the weekly meeting: the agenda brings up the off-track math
 check-in, the off-track and late rocks, the late to-do and the open issues; she times the
 issues section, writes its minutes, gives a teacher a to-do (due a week from today), solves
 an issue with its decision and who took it, collects the ratings and ends the meeting, which
@@ -24,7 +28,7 @@ from django.utils.formats import date_format
 from playwright.sync_api import Locator, Page, ViewportSize, expect
 
 from headway.monitor.demo import load_demo_monitor
-from headway.monitor.models import Evaluation, Issue, Meeting, Point, Todo
+from headway.monitor.models import Evaluation, Issue, Measure, Meeting, Point, Todo
 from headway.monitor.reading import current_cycle
 from headway.orgs.demo import DISTRICT_NAME
 from headway.orgs.models import Organization
@@ -194,7 +198,9 @@ def _rate(page: Page) -> None:
 def _end(page: Page) -> None:
     page.get_by_role("button", name="End the meeting and send the recap").click()
     expect(page.get_by_text("The meeting has ended. Its record is below.")).to_be_visible()
-    expect(page.get_by_text(re.compile(r"The recap was sent to \d+ people by email\."))).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(r"The recap was sent to \d+ people by email\."))
+    ).to_be_visible()
     expect(page.get_by_text("Ended", exact=True)).to_be_visible()
     expect(page.get_by_text("Rated 8.3 out of 10 (3 ratings).")).to_be_visible()
     expect(page.get_by_text(re.compile("The recap was last sent by email on"))).to_be_visible()
@@ -270,9 +276,7 @@ def _stop(page: Page) -> None:
     )
     _in(page, "Decided by").fill("The leadership team, by consensus")
     page.get_by_role("button", name="Record the decision").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        f"Stop the strategy “{OUTREACH}”?"
-    )
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Stop the strategy “{OUTREACH}”?")
     expect(page.get_by_text("It frees about 12 teacher hours a month.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Stop the strategy").click()
@@ -292,9 +296,7 @@ def _stopped_everywhere(page: Page) -> None:
         "Plan strategy, stopped"
     )
     expect(
-        page.get_by_text(
-            "Strategies stopped in reviews already gave back 42 teacher hours a month"
-        )
+        page.get_by_text("Strategies stopped in reviews already gave back 42 teacher hours a month")
     ).to_be_visible()
     assert_accessible(page)
 
@@ -361,9 +363,9 @@ def _finish(page: Page, cycle: Cycle) -> str:
     )
     nxt = Cycle(org=cycle.org, first_year=cycle.last_year + 1, years=cycle.years).label
     expect(page.get_by_text(f"The next cycle, {nxt}, starts with a draft plan")).to_be_visible()
-    expect(page.get_by_role("listitem").filter(has_text="These end with this cycle")).to_contain_text(
-        "Computer-based math intervention block"
-    )
+    expect(
+        page.get_by_role("listitem").filter(has_text="These end with this cycle")
+    ).to_contain_text("Computer-based math intervention block")
     assert_accessible(page)
     page.get_by_role("button", name="Finish and start the next cycle").click()
     return nxt
@@ -441,3 +443,120 @@ def test_my_work_lists_the_leads_work_and_nothing_internal_for_a_parent(
     assert_accessible(second)
     second.set_viewport_size(PHONE)
     assert_no_horizontal_scroll(second)
+
+
+# --- measures and run charts --------------------------------------------------------------------
+
+ATTENDANCE = "Weekly attendance rate"
+
+
+def _dashboard(page: Page) -> None:
+    expect(page.get_by_text(re.compile(r"^1 measure needs attention"))).to_be_visible()
+    team = page.get_by_role("table", name="The team's own measures")
+    attendance = team.get_by_role("row").filter(has_text=ATTENDANCE)
+    expect(attendance).to_contain_text("On track")
+    expect(attendance).to_contain_text("Improving")
+    expect(team.get_by_role("row").filter(has_text="Math check-in average")).to_contain_text(
+        "Off track"
+    )
+    expect(
+        team.get_by_role("row").filter(has_text="Classrooms showing the look-for")
+    ).to_be_visible()
+    assert_accessible(page)
+
+
+def _chart(page: Page) -> None:
+    page.get_by_role("link", name=ATTENDANCE, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(ATTENDANCE)
+    figure = page.locator("figure.chart")
+    expect(figure.get_by_role("img", name=re.compile(ATTENDANCE)).locator("svg")).to_be_visible()
+    said = page.get_by_role("region", name="What the chart says")
+    expect(said).to_contain_text("More than 9 in a row rarely happens by chance")
+    expect(said).to_contain_text("this is a change for the better")
+    events = page.get_by_role("table", name="Events on the chart")
+    expect(
+        events.get_by_role("row").filter(has_text="The family liaison calls home")
+    ).to_contain_text("A change we made")
+    expect(
+        events.get_by_role("row").filter(has_text="PDSA 1: greeting every student")
+    ).to_contain_text("PDSA cycle")
+    figure.get_by_text("Show the numbers").click()
+    numbers = figure.get_by_role("table", name=ATTENDANCE, exact=True)
+    expect(numbers).to_be_visible()
+    expect(numbers.get_by_role("columnheader")).to_have_text(
+        ["Date", "Result", "Centre line", "Expected"]
+    )
+    expect(numbers.locator("tbody tr")).to_have_count(52)
+    assert_accessible(page)
+
+
+def _ihi(page: Page) -> None:
+    page.get_by_label("Rules for signals").select_option(label="IHI rules (shift, trend)")
+    page.get_by_role("button", name="Read the chart this way").click()
+    expect(page.get_by_text("The chart is now read the way you chose.")).to_be_visible()
+    said = page.get_by_role("region", name="What the chart says")
+    expect(said).to_contain_text("a shift, which 6 or more in a row signal")
+    expect(said).to_contain_text("a trend, which 5 or more in a row signal")
+    expect(said).not_to_contain_text("More than 9 in a row rarely happens by chance")
+    assert_accessible(page)
+
+
+def _add_by_hand(page: Page) -> None:
+    page.get_by_role("link", name="Add or remove results").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Results of “{ATTENDANCE}”")
+    assert_accessible(page)
+    today = timezone.localdate()
+    _in(page, "Date").fill(today.isoformat())
+    _in(page, "Value (percent, 0–100)").fill("95.3")
+    _in(page, "Note").fill("After the family breakfast")
+    page.get_by_role("button", name="Add the result").click()
+    expect(
+        page.get_by_text(re.compile(r"^The result of .* \(95\.3%\) was added\.$"))
+    ).to_be_visible()
+    row = page.get_by_role("row").filter(has_text="After the family breakfast")
+    expect(row).to_contain_text(date_format(today, "DATE_FORMAT"))
+    expect(row).to_contain_text("95.3%")
+    expect(row).to_contain_text("Entered by hand")
+
+
+def _upload(page: Page) -> None:
+    # two days between the weekly results three weeks ago: past, and without a result yet
+    monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday() or 7)
+    wednesday, thursday = monday - timedelta(days=19), monday - timedelta(days=18)
+    page.get_by_role("link", name="Or upload many from a CSV file").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Upload results of “{ATTENDANCE}”")
+    bad = f"date,value,note\n{wednesday},94.8,\n{thursday},ninety-five,open house\n"
+    _in(page, "CSV file").set_input_files(
+        files=[{"name": "weeks.csv", "mimeType": "text/csv", "buffer": bad.encode()}]
+    )
+    page.get_by_role("button", name="Upload").click()
+    problems = page.get_by_role("alert")
+    expect(problems).to_contain_text("Nothing was saved: please correct the file.")
+    expect(problems).to_contain_text("Row 3, column “value”: “ninety-five” is not a number.")
+    assert_accessible(page)
+    good = bad.replace("ninety-five", "95.4")
+    _in(page, "CSV file").set_input_files(
+        files=[{"name": "weeks.csv", "mimeType": "text/csv", "buffer": good.encode()}]
+    )
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_text(re.compile(r"^2 results added, 0 replaced"))).to_be_visible()
+    row = page.get_by_role("row").filter(has_text="open house")
+    expect(row).to_contain_text(date_format(thursday, "DATE_FORMAT"))
+    expect(row).to_contain_text("95.4%")
+    expect(row).to_contain_text("From a CSV file")
+    assert_accessible(page)
+
+
+def test_the_team_reads_its_run_charts_and_adds_results(page: Page, school: Organization) -> None:
+    sign_in(page, "lead@headway.example")
+    _open_monitor(page)
+    _dashboard(page)
+    _chart(page)
+    _ihi(page)
+    _add_by_hand(page)
+    _upload(page)
+
+    attendance = Measure.objects.get(name=ATTENDANCE)
+    assert attendance.rules == Measure.Rules.IHI
+    sources = list(attendance.points.values_list("source", flat=True))
+    assert len(sources) == 55 and sources.count("csv") == 2 and sources.count("hand") == 53

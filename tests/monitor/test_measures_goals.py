@@ -22,7 +22,7 @@ from headway.explore.cube import Audience
 from headway.explore.signals import results_refreshed
 from headway.explore.tasks import refresh_results
 from headway.monitor import describe, goalpoints, reading
-from headway.monitor.models import Measure, Point
+from headway.monitor.models import Evaluation, Measure, Point
 from headway.orgs.demo import DEMO_PASSWORD
 from headway.orgs.models import Organization
 from headway.plans.models import Cycle, Goal, NeedsAssessment
@@ -92,6 +92,11 @@ def test_each_refresh_of_the_results_adds_a_point_to_each_goal(
         date(2026, 1, 12),
         date(2026, 1, 19),
     ]
+
+    # Once the cycle's evaluation is finished, its charts end where it was judged.
+    Evaluation.objects.create(cycle=cycle, finished_at=timezone.now())
+    _refresh_on(demo_results, date(2026, 1, 26), monkeypatch)
+    assert Point.objects.count() == 2
 
 
 def test_the_public_sees_a_small_groups_figure_as_hidden_never_the_internal_one(

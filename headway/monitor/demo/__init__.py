@@ -56,10 +56,10 @@ def load_demo_monitor(district: Organization, today: date | None = None) -> None
     figures = plans.Figures(school, cal.year)
     earlier = plans.earlier_cycle(school, cal, figures, lead)
     current = plans.current_cycle(school, cal, figures, lead)
+    measures.track_goals(district, [earlier.cycle, current.cycle])  # before the evaluation
     plans.evaluation(earlier, current, cal, figures, lead)
     plans.approve(earlier.plan, lead, cal.at(date(cal.year - 2, 9, 20), 10))
     plans.approve(current.plan, lead, cal.at(date(cal.year, 8, 10), 10))
-    measures.track_goals(district, [earlier.cycle, current.cycle])
     weekly = measures.weekly_measures(current, cal, lead)
     plans.reviews(current, cal)
     meetings.hold_meetings(team, current, cal, people, weekly)
