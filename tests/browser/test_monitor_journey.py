@@ -1,10 +1,6 @@
 """Monitoring the plan week by week, in the browser, with axe on every page.
 
-The team lead reads the measures: the dashboard says which are on track, the attendance
-run chart shows its change for the better in a sentence, with its notes and its numbers in
-a table; read with the IHI rules, it names shifts and trends instead. She adds this week's
-result by hand and uploads a CSV file, whose bad row is named with its column first.
-She runs the weekly meeting: the agenda brings up the off-track math
+Alder Creek's team lead runs the weekly meeting: the agenda brings up the off-track math
 check-in, the off-track and late rocks, the late to-do and the open issues; she times the
 issues section, writes its minutes, gives a teacher a to-do (due a week from today), solves
 an issue with its decision and who took it, collects the ratings and ends the meeting, which
@@ -13,7 +9,11 @@ family outreach Headway flags, stops it on its evidence, and sees it stopped in 
 and in the initiative inventory. The district administrator evaluates the cycle (Headway
 suggests each goal's verdict), finishes it, and lands on the next cycle's needs assessment,
 which starts from what the evaluation found. "My work" lists the lead's to-do and rock with
-how soon each is due, and nothing of the team's for a parent, on a phone too.
+how soon each is due, and nothing of the team's for a parent, on a phone too. Last, the lead
+reads the measures: the dashboard says which are on track; the attendance run chart says its
+change for the better in a sentence, lists its notes and gives its numbers in a table; read
+with the IHI rules it names shifts and trends instead. She adds this week's result by hand and
+uploads a CSV file, whose bad row is named with its column before the corrected file goes in.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 from django.utils.formats import date_format
-from playwright.sync_api import Locator, Page, ViewportSize, expect
+from playwright.sync_api import FilePayload, Locator, Page, ViewportSize, expect
 
 from headway.monitor.demo import load_demo_monitor
 from headway.monitor.models import Evaluation, Issue, Measure, Meeting, Point, Todo
@@ -519,6 +519,10 @@ def _add_by_hand(page: Page) -> None:
     expect(row).to_contain_text("Entered by hand")
 
 
+def _csv(text: str) -> FilePayload:
+    return {"name": "weeks.csv", "mimeType": "text/csv", "buffer": text.encode()}
+
+
 def _upload(page: Page) -> None:
     # two days between the weekly results three weeks ago: past, and without a result yet
     monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday() or 7)
@@ -526,18 +530,14 @@ def _upload(page: Page) -> None:
     page.get_by_role("link", name="Or upload many from a CSV file").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Upload results of “{ATTENDANCE}”")
     bad = f"date,value,note\n{wednesday},94.8,\n{thursday},ninety-five,open house\n"
-    _in(page, "CSV file").set_input_files(
-        files=[{"name": "weeks.csv", "mimeType": "text/csv", "buffer": bad.encode()}]
-    )
+    _in(page, "CSV file").set_input_files(_csv(bad))
     page.get_by_role("button", name="Upload").click()
     problems = page.get_by_role("alert")
     expect(problems).to_contain_text("Nothing was saved: please correct the file.")
     expect(problems).to_contain_text("Row 3, column “value”: “ninety-five” is not a number.")
     assert_accessible(page)
     good = bad.replace("ninety-five", "95.4")
-    _in(page, "CSV file").set_input_files(
-        files=[{"name": "weeks.csv", "mimeType": "text/csv", "buffer": good.encode()}]
-    )
+    _in(page, "CSV file").set_input_files(_csv(good))
     page.get_by_role("button", name="Upload").click()
     expect(page.get_by_text(re.compile(r"^2 results added, 0 replaced"))).to_be_visible()
     row = page.get_by_role("row").filter(has_text="open house")
