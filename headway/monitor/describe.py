@@ -20,6 +20,7 @@ from headway.monitor.models import Measure, Point
 from headway.monitor.reading import Found, MeasureReading, Phase, Track
 
 NO_VALUE = "—"
+MAX_LISTED = 3  # results named in a sentence; the rest are counted
 
 
 def when(on: date) -> str:
@@ -173,7 +174,15 @@ def _trend(reading: MeasureReading, found: Found, words: dict[str, str]) -> str:
 
 def _outside(reading: MeasureReading, found: Found) -> str:
     points = found.signal.points
-    listed = ", ".join(f"{when(reading.points[i].on)} ({point_text(reading, i)})" for i in points)
+    listed = ", ".join(
+        f"{when(reading.points[i].on)} ({point_text(reading, i)})" for i in points[:MAX_LISTED]
+    )
+    if len(points) > MAX_LISTED:
+        listed = _("%(listed)s and %(n)s more, the last on %(last)s") % {
+            "listed": listed,
+            "n": len(points) - MAX_LISTED,
+            "last": when(reading.points[points[-1]].on),
+        }
     if found.signal.rule == Rule.ASTRONOMICAL:
         return ngettext(
             "The result of %(dates)s is far outside the usual range of the ups and downs: "

@@ -243,6 +243,20 @@ def test_every_signal_has_a_sentence_naming_its_dates(attendance: Measure) -> No
     assert {Rule.TREND, Rule.OUTSIDE_LIMITS} <= better
 
 
+def test_a_sentence_names_three_results_outside_the_limits_and_counts_the_rest(
+    attendance: Measure,
+) -> None:
+    attendance.chart = Measure.Chart.XMR
+    attendance.baseline_points = 8
+    attendance.save()
+    weekly(attendance, [0.50, 0.52, 0.49, 0.51, 0.50, 0.52, 0.48, 0.51] + [0.9] * 6)
+    r = reading.read(attendance, True)
+    (outside,) = [f for f in r.found if f.signal.rule == Rule.OUTSIDE_LIMITS]
+    sentence = describe.signal_sentence(r, outside)
+    last = describe.when(r.points[-1].on)
+    assert sentence.count("(90%)") == 3 and f"and 3 more, the last on {last}" in sentence
+
+
 @pytest.mark.parametrize(
     ("values", "rule", "words"),
     [
