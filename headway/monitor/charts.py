@@ -5,7 +5,8 @@ team's target, or a goal's interim target for each school year), the control lim
 an XmR or p chart (dotted steps, per point for a p chart), the centre line of each phase
 (median, average or overall share), the results as a line with points (broken where a
 result is hidden from the viewer), the results that are part of a signal as large orange
-diamonds, and dated events as vertical lines, each kind with its own dash, and a label.
+diamonds, and dated events as vertical lines, each kind with its own dash, numbered as in
+the events table below the chart.
 Nothing relies on colour alone: shapes, dashes and labels differ too, and the page gives
 the same numbers in tables and the signals in sentences. The marks are hidden from
 assistive technology (``aria: False``): the figure's label, summary and table say it all.
@@ -33,7 +34,6 @@ LINE = "#0072B2"
 EXPECTED = "#009E73"
 HEIGHT = 300
 ROWS = 4  # rows of marker labels above the plot, so that close dates do not overwrite
-LABEL_LENGTH = 40  # characters of a marker's label on the chart (the table has it whole)
 MARKER_DASH = {
     "pdsa": [6, 3],
     "change": [1, 0],
@@ -156,19 +156,20 @@ def _limit_values(reading: MeasureReading) -> list[dict[str, Any]]:
 
 
 def _marker_values(markers: list[Marker], first: date, last: date) -> list[dict[str, Any]]:
-    """The markers within the chart's dates; labels in rows above the plot, those in
-    the last third of the dates ending at their line rather than starting there."""
-    shown = [m for m in markers if first <= m.on <= last]
+    """The markers within the chart's dates, each labelled with its number in the events
+    table below the chart (whole labels would overwrite each other); the numbers sit in
+    rows above the plot, those in the last third of the dates ending at their line."""
     span = max((last - first).days, 1)
     return [
         {
             "on": iso(m.on),
             "kind": m.kind,
-            "label": m.label[:LABEL_LENGTH],
-            "row": k % ROWS,
+            "label": str(number),
+            "row": number % ROWS,
             "late": (m.on - first).days / span > 2 / 3,
         }
-        for k, m in enumerate(shown)
+        for number, m in enumerate(markers, 1)
+        if first <= m.on <= last
     ]
 
 

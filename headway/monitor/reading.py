@@ -129,7 +129,11 @@ class MeasureReading:
         return expected_at(self.measure, first, on, self.interim_hidden)
 
     def signal_positions(self) -> set[int]:
-        return {i for f in self.found for i in f.signal.points}
+        """The results that make a signal: a run, a shift, a trend, a result outside the
+        limits. Too few crossings is a property of the whole phase, not of some results."""
+        return {
+            i for f in self.found if f.signal.rule != Rule.FEW_CROSSINGS for i in f.signal.points
+        }
 
 
 def read(measure: Measure, internal: bool) -> MeasureReading:

@@ -59,7 +59,9 @@ def test_each_phase_has_its_centre_line_and_a_phase_marker(attendance: Measure) 
         ("2025-10-06", "2025-11-03", 5),
     ]
     [phase] = [m for m in layer_data(spec, "rule", "on") if m.get("kind") == "phase"]
-    assert phase["on"] == "2025-10-06" and "New schedule" in phase["label"]
+    assert phase["on"] == "2025-10-06" and phase["label"] == "1"  # its row in the events table
+    (marker,) = markers.markers_for(reading.read(attendance, True))
+    assert "New schedule" in marker.label
     json.dumps(spec)  # plain JSON for the page
 
 
@@ -124,12 +126,20 @@ def test_annotations_rocks_and_strategy_starts_are_marked(
     spec = chart_of(attendance).spec
     found = layer_data(spec, "rule", "kind")
     assert {m["label"] for m in layer_data(spec, "text", "label")} == {m["label"] for m in found}
+    # On the chart, each event is the number of its row in the events table below it.
     assert [(m["on"], m["kind"], m["label"]) for m in found] == [
-        ("2025-09-08", "rock_set", "Rock set: Call every family"),
-        ("2025-09-10", "pdsa", "PDSA 1"),
-        ("2025-09-12", "pdsa", "Mine"),
-        ("2025-09-22", "strategy", "Strategy starts: Mentors"),
-        ("2025-10-13", "rock_due", "Rock due: Call every family"),
+        ("2025-09-08", "rock_set", "1"),
+        ("2025-09-10", "pdsa", "2"),
+        ("2025-09-12", "pdsa", "3"),
+        ("2025-09-22", "strategy", "4"),
+        ("2025-10-13", "rock_due", "5"),
+    ]
+    assert [m.label for m in markers.markers_for(reading.read(attendance, True))] == [
+        "Rock set: Call every family",
+        "PDSA 1",
+        "Mine",
+        "Strategy starts: Mentors",
+        "Rock due: Call every family",
     ]
 
 

@@ -186,3 +186,14 @@ def test_read_cycle_reads_like_read(attendance: Measure, cycle: Cycle) -> None:
     [one] = reading.read_cycle(cycle, internal=True)
     alone = reading.read(attendance, internal=True)
     assert one.values == alone.values and one.found == alone.found and one.track == alone.track
+
+
+def test_too_few_crossings_marks_no_single_result(attendance: Measure):
+    """The chart's diamonds mark results that make a signal; too few crossings is a
+    property of the whole phase, so it marks none."""
+    attendance.unit = Measure.Unit.NUMBER
+    attendance.save()
+    weekly(attendance, [1] * 5 + [9] * 5 + [1] * 5 + [9] * 5)
+    r = reading.read(attendance, internal=True)
+    assert [f.signal.rule for f in r.found] == [Rule.FEW_CROSSINGS]
+    assert r.signal_positions() == set()
