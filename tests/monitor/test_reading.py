@@ -193,7 +193,7 @@ def test_too_few_crossings_marks_no_single_result(attendance: Measure):
     property of the whole phase, so it marks none."""
     attendance.unit = Measure.Unit.NUMBER
     attendance.save()
-    weekly(attendance, [1] * 5 + [9] * 5 + [1] * 5 + [9] * 5)
+    weekly(attendance, [1.0] * 5 + [9.0] * 5 + [1.0] * 5 + [9.0] * 5)
     r = reading.read(attendance, internal=True)
     assert [f.signal.rule for f in r.found] == [Rule.FEW_CROSSINGS]
     assert r.signal_positions() == set()
