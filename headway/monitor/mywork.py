@@ -25,7 +25,6 @@ reaches. Each kind is read with one query, whatever the number of organizations 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -43,8 +42,9 @@ from headway.accounts.models import User
 from headway.lib.dates import due_words
 from headway.monitor import flags
 from headway.monitor.models import StrategyReview, Todo
-from headway.orgs.models import Membership, Organization, current_start_year
-from headway.orgs.roles import Cap, Role, capabilities
+from headway.orgs.access import Reach, reach_of
+from headway.orgs.models import Organization, current_start_year
+from headway.orgs.roles import Cap
 from headway.plans.models import ActionStep, Cycle, Decision, Plan, PlanVersion, Rock, Strategy
 from headway.teams.models import Round, TeamMember
 
@@ -119,44 +119,6 @@ class MyWork:
 
 
 # --- where the person may look ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Reach:
-    """Every organization the person reaches and their roles there (as orgs.access says)."""
-
-    orgs: dict[int, Organization]
-    roles: dict[int, frozenset[Role]]
-
-    def with_cap(self, cap: Cap) -> list[int]:
-        return [pk for pk in self.roles if self.can(pk, cap)]
-
-    def can(self, org_id: int, cap: Cap) -> bool:
-        return cap in capabilities(self.roles.get(org_id, ()))
-
-
-def reach_of(user: User) -> Reach:
-    """``orgs.access.reachable_orgs`` and ``roles_for`` for all of them, in three queries.
-
-    A membership reaches its organization, the schools of a district, the districts and
-    schools a network groups and their schools; the roles over an organization are those
-    held on it, on its district, or on a network grouping either.
-    """
-    held: dict[int, set[Role]] = defaultdict(set)
-    for org_id, role in Membership.objects.active().filter(user=user).values_list("org", "role"):
-        held[org_id].add(Role(role))
-    grouped: dict[int, set[int]] = defaultdict(set)  # organization → networks grouping it
-    links = Organization.members.through.objects.filter(from_organization_id__in=held)
-    for network_id, member_id in links.values_list("from_organization_id", "to_organization_id"):
-        grouped[member_id].add(network_id)
-    top = set(held) | set(grouped)
-    orgs = {o.pk: o for o in Organization.objects.filter(Q(pk__in=top) | Q(parent_id__in=top))}
-    roles = {}
-    for pk, org in orgs.items():
-        covering = {pk, org.parent_id} if org.parent_id else {pk}
-        covering |= {n for member in list(covering) for n in grouped.get(member, ())}
-        roles[pk] = frozenset(r for c in covering for r in held.get(c, ()))
-    return Reach(orgs, roles)
 
 
 # --- whose name is on it ------------------------------------------------------------------------

@@ -8,10 +8,12 @@ the needed capability get 403.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest
 
 from headway.accounts.models import User
@@ -66,19 +68,49 @@ def roles_for(user: User, org: Organization) -> frozenset[Role]:
     return frozenset(Role(role) for role in rows.values_list("role", flat=True))
 
 
+@dataclass(frozen=True)
+class Reach:
+    """Every organization the person reaches, by primary key, and their roles over each."""
+
+    orgs: dict[int, Organization]
+    roles: dict[int, frozenset[Role]]
+
+    def with_cap(self, cap: Cap) -> list[int]:
+        return [pk for pk in self.roles if self.can(pk, cap)]
+
+    def can(self, org_id: int, cap: Cap) -> bool:
+        return cap in capabilities(self.roles.get(org_id, ()))
+
+
+def reach_of(user: User) -> Reach:
+    """What the person reaches and their roles over each organization, in three queries.
+
+    A membership reaches its organization, the schools of a district, the districts and
+    schools a network groups and their schools; the roles over an organization are those
+    held on it, on its district, or on a network grouping either.
+    """
+    held: dict[int, set[Role]] = defaultdict(set)
+    for org_id, role in Membership.objects.active().filter(user=user).values_list("org", "role"):
+        held[org_id].add(Role(role))
+    grouped: dict[int, set[int]] = defaultdict(set)  # organization → networks grouping it
+    links = Organization.members.through.objects.filter(from_organization_id__in=held)
+    for network_id, member_id in links.values_list("from_organization_id", "to_organization_id"):
+        grouped[member_id].add(network_id)
+    top = set(held) | set(grouped)
+    orgs = {o.pk: o for o in Organization.objects.filter(Q(pk__in=top) | Q(parent_id__in=top))}
+    roles = {}
+    for pk, org in orgs.items():
+        covering = {pk, org.parent_id} if org.parent_id else {pk}
+        covering |= {n for member in list(covering) for n in grouped.get(member, ())}
+        roles[pk] = frozenset(r for c in covering for r in held.get(c, ()))
+    return Reach(orgs, roles)
+
+
 def reachable_orgs(user: User) -> list[Organization]:
     """Every organization the person can open, networks first, then districts, then schools."""
     if not user.is_authenticated:
         return []
-    direct = set(Membership.objects.active().filter(user=user).values_list("org_id", flat=True))
-    via_network = set(
-        Organization.members.through.objects.filter(from_organization_id__in=direct).values_list(
-            "to_organization_id", flat=True
-        )
-    )
-    top = direct | via_network
-    schools = set(Organization.objects.filter(parent_id__in=top).values_list("pk", flat=True))
-    orgs = Organization.objects.filter(pk__in=top | schools)
+    orgs = reach_of(user).orgs.values()
     return sorted(orgs, key=lambda org: (KIND_ORDER.index(org.kind), org.name))
 
 

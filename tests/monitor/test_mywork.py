@@ -13,8 +13,8 @@ from pytest_django import DjangoAssertNumQueries
 
 from headway.accounts.models import User
 from headway.monitor.models import Evaluation, StrategyReview, Todo
-from headway.monitor.mywork import my_work, names_of, owner_pattern, reach_of
-from headway.orgs.access import reachable_orgs, roles_for
+from headway.monitor.mywork import my_work, names_of, owner_pattern
+from headway.orgs.access import reach_of, reachable_orgs, roles_for
 from headway.orgs.models import Membership, Organization, current_start_year
 from headway.orgs.roles import Role
 from headway.plans.models import (
