@@ -164,10 +164,12 @@ def _row(measure: Measure, record: dict[str, str]) -> Row:
 
 
 def _date(text: str) -> date:
+    if not text:
+        raise Problem(_("column “date” is empty: a date written as YYYY-MM-DD is needed."))
     try:
         on = date.fromisoformat(text)
     except ValueError:
-        shown = text or _("nothing")
+        shown = text
         raise Problem(
             _("column “date”: “%(text)s” is not a date written as YYYY-MM-DD (2025-09-29).")
             % {"text": shown}
@@ -178,7 +180,9 @@ def _date(text: str) -> date:
 
 
 def _number(text: str, column: str, whole: bool = False) -> float:
-    words = {"column": column, "text": text or _("nothing")}
+    words = {"column": column, "text": text}
+    if not text:
+        raise Problem(_("column “%(column)s” is empty: a number is needed.") % words)
     try:
         value = float(text.replace(",", ""))
     except ValueError:

@@ -55,7 +55,8 @@ def test_a_p_chart_reads_counts_and_sizes(cycle: Cycle, member: Client) -> None:
             "Row 3, column “date”: “2025/09/08” is not a date written as YYYY-MM-DD",
         ),
         ("date,value\n2025-09-01,abc\n", "Row 2, column “value”: “abc” is not a number."),
-        ("date,value\n2025-09-01,\n", "Row 2, column “value”: “nothing” is not a number."),
+        ("date,value\n2025-09-01,\n", "Row 2, column “value” is empty: a number is needed."),
+        ("date,value\n,90\n", "Row 2, column “date” is empty: a date written as YYYY-MM-DD"),
         (
             "date,value\n2025-09-01,190\n",
             "Row 2, column “value”: 190 is not a percent between 0 and 100.",

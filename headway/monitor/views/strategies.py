@@ -63,7 +63,7 @@ def _plan(access: CycleAccess) -> Plan | None:
     return plan
 
 
-def _evidence(request: HttpRequest, access: CycleAccess) -> list[Evidence]:
+def _evidence(access: CycleAccess) -> list[Evidence]:
     """The evidence and flags of each strategy, from the public figures: a review keeps the
     flags it was decided on, and the whole team reads it."""
     plan = _plan(access)
@@ -111,7 +111,7 @@ def _lines(evidence: list[Evidence]) -> list[Line]:
 @login_required
 def overview(request: HttpRequest, code: UUID, ccode: UUID) -> HttpResponse:
     access = get_cycle_for_user(request, code, ccode, cap_for(request))
-    lines = _lines(_evidence(request, access))
+    lines = _lines(_evidence(access))
     context = {
         "org": access.cycle.org,
         "cycle": access.cycle,
@@ -155,7 +155,7 @@ class MeasureLine:
 def _review_context(
     request: HttpRequest, access: CycleAccess, strategy: Strategy, form: ReviewForm
 ) -> dict[str, Any]:
-    lines = _lines(_evidence(request, access))
+    lines = _lines(_evidence(access))
     line = next(line for line in lines if line.strategy.pk == strategy.pk)
     ev = line.evidence
     today = timezone.localdate()
@@ -185,7 +185,7 @@ def _save_review(
     request: HttpRequest, access: CycleAccess, strategy: Strategy, form: ReviewForm
 ) -> StrategyReview:
     """Record the decision with the flags the page showed."""
-    lines = _lines(_evidence(request, access))
+    lines = _lines(_evidence(access))
     shown = next(line.flags for line in lines if line.strategy.pk == strategy.pk)
     review = form.save(commit=False)
     review.strategy = strategy
