@@ -1,7 +1,9 @@
 """Goals' indicators as measures: one measure per goal, and a point from every import.
 
 ``track_goals`` gives each goal of a cycle that has an indicator from the data (a
-``metric``) its measure. ``record`` adds, after every refresh of a district's results, one
+``metric``) its measure, with the indicator's history: a point for each school year with a
+figure, dated the 30th of June that ends it (years still under way are left to the
+imports). ``record`` adds, after every refresh of a district's results, one
 point to each such measure of every cycle of the district and its schools: the
 indicator's figure in the latest school year with data, read where the goals page reads it
 (plans.baselines), once for people with student access and once for the public. The
@@ -12,6 +14,7 @@ without student access never sees the internal one, even on an old point.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -60,7 +63,23 @@ def track_goals(cycle: Cycle) -> list[Measure]:
         for goal in goals
         if goal.pk not in tracked
     ]
-    return Measure.objects.bulk_create(made) if made else []
+    if not made:
+        return []
+    made = Measure.objects.bulk_create(made)
+    for measure in made:
+        _history(measure)
+    return made
+
+
+def _history(measure: Measure) -> None:
+    """A point for each finished school year with a figure, dated at its end."""
+    internal, public = _reads(measure)
+    today = timezone.localdate()
+    Point.objects.bulk_create(
+        Point(measure=measure, on=date(year + 1, 6, 30), **_fields(figure, public.get(year)))
+        for year, figure in internal.items()
+        if figure.value is not None and date(year + 1, 6, 30) <= today
+    )
 
 
 def _follow(goals: list[Goal], tracked: dict[int | None, Measure]) -> None:
@@ -102,32 +121,40 @@ def record(district: Organization, on: date | None = None) -> int:
 
 
 def _record_one(measure: Measure, on: date) -> int:
+    internal, public = _reads(measure)
+    figure = _latest(internal)
+    if figure is None or figure.value is None:
+        return 0
+    Point.objects.update_or_create(
+        measure=measure, on=on, defaults=_fields(figure, public.get(figure.year))
+    )
+    return 1
+
+
+def _reads(measure: Measure) -> tuple[dict[int, Figure], dict[int, Figure]]:
+    """The indicator's figures by school year, for people with student access and for the
+    public."""
     goal, cycle = measure.goal, measure.cycle
     assert goal is not None
     indicator = baselines.indicator_of(goal)
-    reads = {
-        audience: baselines.read(cycle.org, audience, indicator, cycle.first_year)
+    internal, public = (
+        baselines.read(cycle.org, audience, indicator, cycle.first_year).figures
         for audience in (Audience.INTERNAL, Audience.PUBLIC)
-    }
-    figure = _latest(reads[Audience.INTERNAL].figures)
-    if figure is None or figure.value is None:
-        return 0
-    public = reads[Audience.PUBLIC].figures.get(figure.year)
-    Point.objects.update_or_create(
-        measure=measure,
-        on=on,
-        defaults={
-            "value": figure.value,
-            "n": figure.n,
-            "public_value": public.value if public is not None else None,
-            "public_text": _public_text(public),
-            "source": Point.Source.IMPORT,
-            "note": _note(figure.year),
-            "numerator": None,
-            "denominator": None,
-        },
     )
-    return 1
+    return internal, public
+
+
+def _fields(figure: Figure, public: Figure | None) -> dict[str, Any]:
+    return {
+        "value": figure.value,
+        "n": figure.n,
+        "public_value": public.value if public is not None else None,
+        "public_text": _public_text(public),
+        "source": Point.Source.IMPORT,
+        "note": _note(figure.year),
+        "numerator": None,
+        "denominator": None,
+    }
 
 
 def _latest(figures: dict[int, Figure]) -> Figure | None:

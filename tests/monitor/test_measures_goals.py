@@ -80,7 +80,12 @@ def test_each_refresh_of_the_results_adds_a_point_to_each_goal(
     measure = Measure.objects.get()  # the goal without an indicator has none
     assert measure.goal == goal and measure.name == "More students proficient in math."
     cell = _cell(demo_results, subject="math", group_type="all")
-    [point] = Point.objects.all()
+    # Its history first: a point at the end of each finished school year with a figure.
+    *history, point = Point.objects.order_by("on")
+    assert [(p.on, p.note) for p in history] == [
+        (date(2024, 6, 30), "2023–24"),
+        (date(2025, 6, 30), "2024–25"),
+    ]
     assert point.on == date(2026, 1, 12) and point.source == Point.Source.IMPORT
     assert point.value == pytest.approx(cell["value"]) and point.n == cell["n"]
     assert point.public_value == pytest.approx(cell["value"]) and point.public_text == ""
@@ -88,15 +93,16 @@ def test_each_refresh_of_the_results_adds_a_point_to_each_goal(
 
     _refresh_on(demo_results, date(2026, 1, 19), monkeypatch)
     _refresh_on(demo_results, date(2026, 1, 19), monkeypatch)  # the same day: replaced
-    assert list(Point.objects.values_list("on", flat=True)) == [
+    assert list(Point.objects.values_list("on", flat=True))[-2:] == [
         date(2026, 1, 12),
         date(2026, 1, 19),
     ]
+    assert Point.objects.count() == 4
 
     # Once the cycle's evaluation is finished, its charts end where it was judged.
     Evaluation.objects.create(cycle=cycle, finished_at=timezone.now())
     _refresh_on(demo_results, date(2026, 1, 26), monkeypatch)
-    assert Point.objects.count() == 2
+    assert Point.objects.count() == 4
 
 
 def test_the_public_sees_a_small_groups_figure_as_hidden_never_the_internal_one(
