@@ -55,9 +55,9 @@ def test_it_says_when_there_is_no_signal(tmp_path):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("value\n1\nabc\n", "Row 2, column `value`: 'abc' is not a number"),
-        ("date,value\n2024-01-01,1\n01/02/2024,2\n", "Row 2, column `date`"),
-        ("value,baseline\n1,yes\n2,maybe\n", "Row 2, column `baseline`"),
+        ("value\n1\nabc\n", "Row 3, column `value`: 'abc' is not a number"),
+        ("date,value\n2024-01-01,1\n01/02/2024,2\n", "Row 3, column `date`"),
+        ("value,baseline\n1,yes\n2,maybe\n", "Row 3, column `baseline`"),
         ("amount\n1\n2\n", "has no `value` column (it has amount)"),
         ("value\n", "has no rows"),
         ("value\nNA\n\n", "the baseline has no values"),
@@ -91,8 +91,8 @@ def test_it_reads_a_p_chart_from_counts_and_sizes(tmp_path):
     ("text", "message"),
     [
         ("value\n1\n", "has no `count` column (it has value)"),
-        ("count,size\n3,0\n", "Row 1, column `size`: 0 is not more than 0"),
-        ("count,size\n3,2\n", "Row 1, column `count`: 3 is not between 0 and 2"),
+        ("count,size\n3,0\n", "Row 2, column `size`: 0 is not more than 0"),
+        ("count,size\n3,2\n", "Row 2, column `count`: 3 is not between 0 and 2"),
     ],
 )
 def test_it_refuses_bad_p_chart_files(tmp_path, text, message):

@@ -30,6 +30,8 @@ TRUE, FALSE = {"true", "yes", "1", "y"}, {"false", "no", "0", "n", ""}
 Row = dict[str, str | None]
 CENTRE = {ChartType.RUN: "Median", ChartType.XMR: "Mean", ChartType.P: "Overall share (p-bar)"}
 
+FIRST_ROW = 2  # rows are counted as a spreadsheet counts them: the header is row 1
+
 
 class Command(BaseCommand):
     help = (
@@ -48,17 +50,18 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         kind = ChartType(options["chart"])
         rows = _read(options["input"], ["count", "size"] if kind == ChartType.P else ["value"])
-        for i, row in enumerate(rows, start=1):
+        for i, row in enumerate(rows, start=FIRST_ROW):
             _check_date(row, i)
         counts = sizes = None
         if kind == ChartType.P:
-            counts = [_number(row, "count", i) for i, row in enumerate(rows, start=1)]
-            sizes = [_size(row, i) for i, row in enumerate(rows, start=1)]
+            counts = [_number(row, "count", i) for i, row in enumerate(rows, start=FIRST_ROW)]
+            sizes = [_size(row, i) for i, row in enumerate(rows, start=FIRST_ROW)]
             values = [
-                _share(c, s, i) for i, (c, s) in enumerate(zip(counts, sizes, strict=True), start=1)
+                _share(c, s, i)
+                for i, (c, s) in enumerate(zip(counts, sizes, strict=True), start=FIRST_ROW)
             ]
         else:
-            values = [_number(row, "value", i) for i, row in enumerate(rows, start=1)]
+            values = [_number(row, "value", i) for i, row in enumerate(rows, start=FIRST_ROW)]
         baseline = _baseline(rows, options["freeze"])
         try:
             chart = read_chart(values, kind, Rules(options["rules"]), baseline, counts, sizes)
@@ -131,7 +134,7 @@ def _baseline(rows: list[Row], freeze: int | None) -> list[bool] | None:
     if "baseline" not in rows[0]:
         return None
     flags = []
-    for i, row in enumerate(rows, start=1):
+    for i, row in enumerate(rows, start=FIRST_ROW):
         text = (row["baseline"] or "").strip().lower()
         if text not in TRUE | FALSE:
             raise CommandError(f"Row {i}, column `baseline`: {text!r} is not true or false.")
