@@ -230,3 +230,18 @@ def test_community_viewers_are_pointed_to_the_public_summary(
     html = viewer.get(reverse("monitor-home", args=[fixture.world.school.code])).content.decode()
     assert "public summary" in html and fixture.measure.name not in html
     assert reverse("monitor-meetings", args=[fixture.world.school.code]) not in html
+
+
+def test_every_page_has_a_plain_title_and_one_main_heading(
+    fixture: Fixture, client_for: Callable[..., Client]
+) -> None:
+    """What a screen reader announces first: the page's title, then its one h1."""
+    client = client_for(fixture.world.alice)
+    for route in ROUTES:
+        if route.method != "GET":
+            continue
+        response = client.get(_url(fixture, route), follow=True)
+        html = response.content.decode()
+        title = html[html.index("<title>") + 7 : html.index("</title>")]
+        assert "<" not in title and title.strip().endswith("· Headway"), (route.name, title)
+        assert html.count("<h1") == 1, route.name
