@@ -415,8 +415,8 @@ class AnnotationForm(forms.ModelForm[Annotation]):
         widgets = {"on": DATE}
         help_texts = {
             "text": _(
-                "A few words the chart shows at that date: for example, “PDSA 2: exit tickets "
-                "in grade 4” or “Flu week”."
+                "A few words for the events listed under the chart, which marks the date with "
+                "the event's number: for example, “PDSA 2: exit tickets in grade 4” or “Flu week”."
             ),
         }
         error_messages = {
