@@ -47,7 +47,7 @@ class Measure(models.Model):
 
     class Rules(models.TextChoices):
         ANHOEJ = "anhoej", _("Anhøj rules (long runs, too few crossings)")
-        IHI = "ihi", _("IHI rules (shift, trend)")
+        IHI = "ihi", _("IHI rules (shift, trend, a result far out)")
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="measures")

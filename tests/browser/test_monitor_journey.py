@@ -491,7 +491,9 @@ def _chart(page: Page) -> None:
 
 
 def _ihi(page: Page) -> None:
-    page.get_by_label("Rules for signals").select_option(label="IHI rules (shift, trend)")
+    page.get_by_label("Rules for signals").select_option(
+        label="IHI rules (shift, trend, a result far out)"
+    )
     page.get_by_role("button", name="Read the chart this way").click()
     expect(page.get_by_text("The chart is now read the way you chose.")).to_be_visible()
     said = page.get_by_role("region", name="What the chart says")
