@@ -401,7 +401,7 @@ def _table(reading: MeasureReading) -> tuple[list[str], list[list[str]]]:
                 describe.value_text(measure, lim.lower if lim else None),
                 describe.value_text(measure, lim.upper if lim else None),
             ]
-        row.append(describe.value_text(measure, reading.expected_on(point.on)))
+        row.append(describe.value_text(measure, reading.expected_for(point)))
         rows.append(row)
     return columns, rows
 

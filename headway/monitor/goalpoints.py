@@ -152,6 +152,7 @@ def _fields(figure: Figure, public: Figure | None) -> dict[str, Any]:
         "public_text": _public_text(public),
         "source": Point.Source.IMPORT,
         "note": _note(figure.year),
+        "school_year": figure.year,
         "numerator": None,
         "denominator": None,
     }

@@ -110,6 +110,8 @@ class Point(models.Model):
     numerator = models.FloatField(_("count"), null=True, blank=True)  # p charts
     denominator = models.FloatField(_("out of"), null=True, blank=True)  # p charts
     n = models.PositiveIntegerField(null=True, blank=True)  # students behind an import's figure
+    # The school year an import's figure is for (an August import may bring last year's).
+    school_year = models.PositiveSmallIntegerField(null=True, blank=True)
     public_value = models.FloatField(null=True, blank=True)  # the public figure; None: hidden
     public_text = models.CharField(max_length=40, blank=True)  # e.g. "n<10" when hidden
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.HAND)

@@ -123,6 +123,11 @@ class MeasureReading:
         """The number (from 0) of the phase holding the point at ``position``."""
         return next((k for k, p in enumerate(self.phases) if p.start <= position < p.end), 0)
 
+    def expected_for(self, point: Point) -> float | None:
+        """The value expected of this result: by its date, or for its school year."""
+        first = self.points[0] if self.points else None
+        return expected_at(self.measure, first, point.on, self.interim_hidden, point.school_year)
+
     def expected_on(self, on: date) -> float | None:
         """The value expected by ``on`` (None: no target, or not for this viewer)."""
         first = self.points[0] if self.points else None
@@ -154,7 +159,7 @@ def _read(measure: Measure, internal: bool, notes: list[Annotation]) -> MeasureR
         for s in _signals(phase)
     ]
     hidden = not internal and _interim_hidden(measure)
-    expected = expected_at(measure, points[0], points[-1].on, hidden) if points else None
+    expected = reading_expected(measure, points, hidden)
     mine = [a for a in notes if a.measure_id in (None, measure.pk)]
     track = _track(measure, values, expected)
     return MeasureReading(
@@ -258,13 +263,27 @@ def _favourable(
     return None if above == below else (above > below) == better_up
 
 
+def reading_expected(measure: Measure, points: Sequence[Point], hidden: bool) -> float | None:
+    """What the latest result should have reached (None without results)."""
+    if not points:
+        return None
+    latest = points[-1]
+    return expected_at(measure, points[0], latest.on, hidden, latest.school_year)
+
+
 def expected_at(
-    measure: Measure, first: Point | None, on: date, interim_hidden: bool = False
+    measure: Measure,
+    first: Point | None,
+    on: date,
+    interim_hidden: bool = False,
+    school_year: int | None = None,
 ) -> float | None:
     """The value ``measure`` should have reached by ``on``; ``first`` is its first point
-    (where a team's straight line to its target starts)."""
+    (where a team's straight line to its target starts). A goal's figure is held to the
+    target of the school year it is for (``school_year``; by default the year of ``on``)."""
     if measure.goal is not None:
-        return _goal_expected(measure.goal, current_start_year(on), interim_hidden)
+        year = school_year if school_year is not None else current_start_year(on)
+        return _goal_expected(measure.goal, year, interim_hidden)
     if measure.target is None or measure.target_on is None or first is None:
         return None
     start = measure.start_value if measure.start_value is not None else first.value

@@ -89,7 +89,7 @@ def test_each_refresh_of_the_results_adds_a_point_to_each_goal(
     assert point.on == date(2026, 1, 12) and point.source == Point.Source.IMPORT
     assert point.value == pytest.approx(cell["value"]) and point.n == cell["n"]
     assert point.public_value == pytest.approx(cell["value"]) and point.public_text == ""
-    assert point.note == "2025–26"
+    assert point.note == "2025–26" and point.school_year == 2025
 
     _refresh_on(demo_results, date(2026, 1, 19), monkeypatch)
     _refresh_on(demo_results, date(2026, 1, 19), monkeypatch)  # the same day: replaced

@@ -163,6 +163,21 @@ def test_a_goal_is_on_or_off_track_against_its_interim_target(cycle: Cycle) -> N
     assert r.expected == 0.5 and r.track is Track.OFF and r.needs_attention
 
 
+def test_an_import_is_held_to_the_target_of_the_year_its_figure_is_for(cycle: Cycle) -> None:
+    """An autumn import may still bring last school year's results: they are judged
+    against last year's interim target, not the new year's."""
+    measure = _goal_measure(cycle, interim={"2025": 0.42, "2026": 0.50}, target=0.6)
+    _imported(measure, [(date(2026, 9, 10), 0.45, 0.45)])  # in 2026–27
+    point = Point.objects.get(measure=measure)
+    point.school_year = 2025  # the 2025–26 results
+    point.save()
+    r = reading.read(measure, internal=True)
+    assert r.expected == 0.42 and r.track is Track.ON
+    point.school_year = None  # a point that does not say: the year of its date
+    point.save()
+    assert reading.read(measure, internal=True).expected == 0.50
+
+
 def test_a_goal_to_decrease_is_on_track_below_its_target(cycle: Cycle) -> None:
     measure = _goal_measure(cycle, interim={"2025": 0.10}, direction=Goal.Direction.DECREASE)
     measure.direction = Measure.Direction.DECREASE
