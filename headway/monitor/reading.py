@@ -295,12 +295,11 @@ def expected_at(
 
 
 def _goal_expected(goal: Goal, year: int, interim_hidden: bool) -> float | None:
+    """The goal's target for ``year`` as the viewer may see it; past the target year, the
+    target."""
     if goal.target is not None and goal.target_year is not None and year >= goal.target_year:
         return goal.target
-    if interim_hidden:
-        return None
-    value = goal.interim.get(str(year)) if isinstance(goal.interim, dict) else None
-    return float(value) if isinstance(value, int | float) else None
+    return baselines.targets_shown(goal, interim_hidden).get(year)
 
 
 def _interim_hidden(measure: Measure) -> bool:

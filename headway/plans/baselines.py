@@ -75,6 +75,21 @@ class Reading:
         return None if b is None else smart.Baseline(b.year, b.value, b.text, b.reason)
 
 
+def interim_of(goal: Goal) -> dict[int, float]:
+    """The goal's interim targets by school year (JSON keeps the years as text)."""
+    return {int(y): float(v) for y, v in sorted(goal.interim.items()) if v is not None}
+
+
+def targets_shown(goal: Goal, baseline_hidden: bool) -> dict[int, float]:
+    """The goal's targets by school year as a viewer may see them. Interim targets drawn
+    evenly from a baseline the viewer may not see would give it away (two of them fix the
+    line), so they stay hidden with it; the target itself shows."""
+    targets = {} if baseline_hidden else interim_of(goal)
+    if goal.target is not None and goal.target_year is not None:
+        targets[goal.target_year] = goal.target
+    return targets
+
+
 def indicator_of(goal: Goal) -> Indicator:
     return Indicator(
         metric=goal.metric,

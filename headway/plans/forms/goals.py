@@ -18,7 +18,7 @@ from headway.data.core.gaps import HIGHER_IS_WORSE
 from headway.explore import labels
 from headway.explore.present import is_rate
 from headway.lib.revisions import RevisionField
-from headway.plans.baselines import Offer
+from headway.plans.baselines import Offer, interim_of
 from headway.plans.models import Cycle, Goal, NeedsAssessment, Priority
 from headway.plans.smart import year_label
 
@@ -336,11 +336,6 @@ class GoalForm(forms.Form):
 
 class GoalEditForm(GoalForm):
     revision = RevisionField()
-
-
-def interim_of(goal: Goal) -> dict[int, float]:
-    """The goal's interim targets by school year (JSON keeps the years as text)."""
-    return {int(y): float(v) for y, v in sorted(goal.interim.items()) if v is not None}
 
 
 class EquityForm(forms.Form):

@@ -24,7 +24,7 @@ from headway.orgs.roles import Cap
 from headway.plans import baselines, smart
 from headway.plans.access import CycleAccess, cap_for, get_cycle_for_user
 from headway.plans.baselines import Reading
-from headway.plans.forms.goals import EquityForm, GoalEditForm, GoalForm, interim_of
+from headway.plans.forms.goals import EquityForm, GoalEditForm, GoalForm
 from headway.plans.models import Cycle, Goal
 from headway.teams.conflicts import ConflictRow, conflict_rows, reopened, say_stale
 
@@ -124,12 +124,8 @@ def _card(request: HttpRequest, access: CycleAccess, goal: Goal) -> GoalCard:
 
 
 def _steps(goal: Goal, cycle: Cycle, facts: smart.Facts, reading: Reading | None) -> list[Step]:
-    # Interim targets drawn evenly from a baseline this viewer may not see would give it
-    # away (two of them fix the line), so they stay hidden with it; the target itself shows.
     hidden = reading is not None and reading.baseline is not None and reading.baseline.hidden
-    targets = {} if hidden else interim_of(goal)
-    if goal.target is not None and goal.target_year is not None:
-        targets[goal.target_year] = goal.target
+    targets = baselines.targets_shown(goal, hidden)
     results = reading.figures if reading else {}
     return [
         Step(
