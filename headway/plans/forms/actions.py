@@ -102,21 +102,7 @@ class StrategyForm(forms.ModelForm[Strategy]):
 
     class Meta:
         model = Strategy
-        fields = [
-            "title",
-            "description",
-            "goals",
-            "lever",
-            "driver",
-            "tier",
-            "citation",
-            "logic_model",
-            "evaluation",
-            "started_on",
-            "review_weeks",
-            "teacher_hours",
-            "students",
-        ]
+        fields = [*SCALARS[:2], "goals", *SCALARS[2:]]  # the goals right after the words
         labels = {
             "title": _("Strategy"),
             "lever": _("Lever"),
