@@ -24,24 +24,14 @@ import argparse
 import math
 import os
 import statistics
-import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "headway.settings")
-os.environ["HEADWAY_DATA_DIR"] = tempfile.mkdtemp(prefix="headway-monitor-bench-")
-os.environ["HEADWAY_TASKS"] = "immediate"
-os.environ["HEADWAY_LOG_LEVEL"] = "warning"
+from bench_django import start  # noqa: E402  (beside this script)
 
-import django  # noqa: E402
-
-django.setup()
+start("monitor")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

@@ -8,23 +8,12 @@ measured in the same run on the same database.
 
 from __future__ import annotations
 
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "headway.settings")
-os.environ["HEADWAY_DATA_DIR"] = tempfile.mkdtemp(prefix="headway-bench-")
-os.environ["HEADWAY_TASKS"] = "immediate"
-os.environ["HEADWAY_LOG_LEVEL"] = "warning"
+from bench_django import start  # noqa: E402  (beside this script)
 
-import django  # noqa: E402
-
-django.setup()
+start("pages")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

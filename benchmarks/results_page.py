@@ -13,23 +13,14 @@ year, and prints the query counts again: they must not grow. Nothing is asserted
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "headway.settings")
-os.environ["HEADWAY_DATA_DIR"] = tempfile.mkdtemp(prefix="headway-page-bench-")
-os.environ["HEADWAY_TASKS"] = "immediate"
-os.environ["HEADWAY_LOG_LEVEL"] = "warning"
+from bench_django import start  # noqa: E402  (beside this script)
 
-import django  # noqa: E402
-
-django.setup()
+start("page")
 
 import polars as pl  # noqa: E402
 from django.core.management import call_command  # noqa: E402
