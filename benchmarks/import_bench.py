@@ -26,7 +26,6 @@ import argparse
 import functools
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -40,6 +39,7 @@ from typing import Any
 from unittest import mock
 
 import polars as pl
+from bench_machine import current_rss, load_text, peak_rss
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -54,16 +54,6 @@ READ_LIMIT = 1_000_000_000  # headway.data.core.readers.read_table's default max
 
 
 # --- memory -------------------------------------------------------------------------------------
-
-
-def peak_rss() -> int:
-    """This process's lifetime peak resident set size, in bytes (ru_maxrss is KiB on Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-
-
-def current_rss() -> int:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 class Phases:
@@ -289,11 +279,6 @@ def row(label: str, seconds: float | None, rows: int, peak: int | None = None) -
     rate = f"{rows / seconds:>12,.0f}" if seconds else f"{'-':>12}"
     peak_text = f"{peak / GIB:>9.2f}" if peak else f"{'-':>9}"
     return f"{label:<36} {time_text} {rate} {peak_text}"
-
-
-def load_text() -> str:
-    one, five, fifteen = os.getloadavg()
-    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
 
 
 def report(file: dict[str, Any], imp: dict[str, Any], base: dict[str, Any]) -> None:

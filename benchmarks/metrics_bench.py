@@ -31,8 +31,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -43,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from bench_machine import current_rss, load_text, peak_rss
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -66,16 +65,6 @@ FILES = {  # demo file: its mapping and the canonical tables it fills
     "attendance": (Kind.ATTENDANCE,),
     "discipline": (Kind.DISCIPLINE,),
 }
-
-
-def peak_rss() -> int:
-    """This process's lifetime peak resident set size, in bytes (ru_maxrss is KiB on Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-
-
-def current_rss() -> int:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 # --- 1. the canonical tables --------------------------------------------------------------------
@@ -276,11 +265,6 @@ def in_subprocess(phase: str, args: argparse.Namespace, work: Path) -> dict[str,
 
 
 # --- output -------------------------------------------------------------------------------------
-
-
-def load_text() -> str:
-    one, five, fifteen = os.getloadavg()
-    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
 
 
 def report(measured: dict[str, dict[str, Any]]) -> None:

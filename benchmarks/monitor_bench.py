@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import statistics
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from bench_django import start  # noqa: E402  (beside this script)
+from bench_django import start
+from bench_machine import load_text  # noqa: E402  (beside this script)
 
 start("monitor")
 
@@ -125,7 +125,7 @@ def main() -> None:
     client = Client()
     client.force_login(lead)
 
-    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
+    print(load_text())
     print(f"{MEASURES} measures of {WEEKS} weekly points each, two phases; median of {args.repeat}")
     base = timed(lambda: runcharts.analyse(values), args.repeat)
     rows = [

@@ -14,12 +14,12 @@ page is a p95 under 300 ms.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import time
 from datetime import date, timedelta
 
-from bench_django import start  # noqa: E402  (beside this script)
+from bench_django import start
+from bench_machine import load_text  # noqa: E402  (beside this script)
 
 start("plan")
 
@@ -135,7 +135,7 @@ def main() -> None:
     client = Client()
     client.force_login(lead)
 
-    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
+    print(load_text())
     print("plan: 4 goals, 20 strategies, 40 budget lines, 200 action steps, 10 rocks")
     print(
         f"{'page':<18} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'queries (20 actions)':>21}"
